@@ -1,0 +1,14 @@
+from django.http import HttpRequest
+
+from .roles import Role
+from .scope import user_scope
+
+
+def navigation(request: HttpRequest) -> dict:
+    scope = user_scope(getattr(request, "user", None))
+    return {
+        "nav": {
+            "children": scope.child_level,
+            "access_log": scope.has_role(Role.ADMINISTRATOR),
+        }
+    }

@@ -1,0 +1,350 @@
+"""Writes to the casework facts.
+
+`facts_load` is the one way facts enter the database, from an import or the
+generator: it checks the canonical frames against the schema, resolves each
+reference to its record, and upserts every table in one transaction.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import polars as pl
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cpqa.core.models import Authority
+from cpqa.core.services import data_version_bump
+
+from .schema import Table, fact_table, fact_tables
+
+UNKNOWN_TABLE = "There is no fact table called {table!r}."
+UNKNOWN_COLUMN = "{table}: column {column!r} is not part of the table."
+MISSING_COLUMN = "{table}: the required column {column!r} is missing."
+NOT_OF_TYPE = "{table}: row {row}, {column} = {value!r} is not {expected}."
+REQUIRED_EMPTY = "{table}: row {row}, {column} is empty but is required."
+NOT_A_CHOICE = "{table}: row {row}, {column} = {value!r} is not one of {choices}."
+TOO_LONG = "{table}: row {row}, {column} is longer than {max_length} characters."
+DUPLICATE_REF = "{table}: row {row}, ref {value!r} appears more than once."
+UNKNOWN_REFERENCE = "{table}: row {row}, {column} = {value!r} matches no {references}."
+
+# At most this many problems of one kind are reported per column.
+PROBLEMS_PER_COLUMN = 20
+
+TYPE_NAMES = {
+    pl.Date: "a date",
+    pl.Boolean: "true or false",
+    pl.Int64: "a whole number",
+    pl.Float64: "a number",
+    pl.String: "text",
+}
+
+
+class FactLoadError(Exception):
+    """The frames could not be loaded; nothing was written."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class LoadCount:
+    table: str
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+
+
+@dataclass
+class LoadResult:
+    counts: dict[str, LoadCount] = field(default_factory=dict)
+    data_version: int = 0
+
+    @property
+    def rows(self) -> int:
+        return sum(count.rows for count in self.counts.values())
+
+
+TRUE_WORDS = ("true", "1", "y", "yes")
+FALSE_WORDS = ("false", "0", "n", "no")
+
+
+def _convert(source: pl.Series, dtype) -> pl.Series:
+    """Convert a column to a schema type; values that do not convert become null."""
+    if source.dtype == pl.String and dtype == pl.Date:
+        return source.str.strip_chars().str.to_date("%Y-%m-%d", strict=False)
+    if source.dtype == pl.String and dtype == pl.Boolean:
+        lowered = source.str.strip_chars().str.to_lowercase()
+        return (
+            pl.select(
+                pl.when(lowered.is_in(TRUE_WORDS))
+                .then(True)
+                .when(lowered.is_in(FALSE_WORDS))
+                .then(False)
+                .otherwise(None)
+            )
+            .to_series()
+            .alias(source.name)
+        )
+    if source.dtype == pl.String and dtype in (pl.Int64, pl.Float64):
+        return source.str.strip_chars().cast(dtype, strict=False)
+    return source.cast(dtype, strict=False)
+
+
+def _rows_where(frame: pl.DataFrame, mask: pl.Expr, column: str) -> list[tuple[int, object]]:
+    hits = (
+        frame.with_row_index("_row", offset=1)
+        .filter(mask)
+        .select("_row", column)
+        .head(PROBLEMS_PER_COLUMN)
+    )
+    return list(hits.iter_rows())
+
+
+def facts_conform(*, table: Table, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+    """Check a frame against its table and cast it to the schema's types.
+
+    Returns the cast frame and every problem found (not only the first).
+    Rows are numbered from 1 in the order of the frame.
+    """
+    problems: list[str] = []
+    names = set(table.column_names)
+    for column in frame.columns:
+        if column not in names:
+            problems.append(UNKNOWN_COLUMN.format(table=table.name, column=column))
+    cast: list[pl.Expr] = []
+    for column in table.columns:
+        if column.name not in frame.columns:
+            if column.required:
+                problems.append(MISSING_COLUMN.format(table=table.name, column=column.name))
+            cast.append(pl.lit(None, dtype=column.dtype).alias(column.name))
+            continue
+        source = frame.get_column(column.name)
+        if source.dtype == column.dtype or source.dtype == pl.Null:
+            cast.append(pl.col(column.name).cast(column.dtype))
+            continue
+        converted = _convert(source, column.dtype)
+        bad = source.is_not_null() & converted.is_null()
+        if bad.any():
+            for row, value in _rows_where(frame, pl.lit(bad), column.name):
+                problems.append(
+                    NOT_OF_TYPE.format(
+                        table=table.name,
+                        row=row,
+                        column=column.name,
+                        value=value,
+                        expected=TYPE_NAMES.get(column.dtype, str(column.dtype)),
+                    )
+                )
+        cast.append(pl.lit(converted).alias(column.name))
+    if problems:
+        return frame, problems
+    result = frame.select(cast) if cast else frame
+    for column in table.columns:
+        values = pl.col(column.name)
+        if column.required:
+            for row, _ in _rows_where(result, values.is_null(), column.name):
+                problems.append(
+                    REQUIRED_EMPTY.format(table=table.name, row=row, column=column.name)
+                )
+        if column.choices:
+            mask = values.is_not_null() & (values != "") & ~values.is_in(list(column.choices))
+            for row, value in _rows_where(result, mask, column.name):
+                problems.append(
+                    NOT_A_CHOICE.format(
+                        table=table.name,
+                        row=row,
+                        column=column.name,
+                        value=value,
+                        choices=", ".join(column.choices),
+                    )
+                )
+        if column.max_length and column.dtype == pl.String:
+            mask = values.str.len_chars() > column.max_length
+            for row, _ in _rows_where(result, mask, column.name):
+                problems.append(
+                    TOO_LONG.format(
+                        table=table.name, row=row, column=column.name, max_length=column.max_length
+                    )
+                )
+    duplicated = pl.col("ref").is_duplicated() & pl.col("ref").is_not_null()
+    for row, value in _rows_where(result, duplicated, "ref"):
+        problems.append(DUPLICATE_REF.format(table=table.name, row=row, value=value))
+    return result, problems
+
+
+def _ref_map(*, authority: Authority, table: Table) -> pl.DataFrame:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT ref, id FROM {table.db_table} WHERE authority_id = %s",  # noqa: S608
+            [authority.pk],
+        )
+        rows = cursor.fetchall()
+    return pl.DataFrame(rows, schema={"ref": pl.String, "id": pl.Int64}, orient="row")
+
+
+def _check_references(*, authority: Authority, frames: Mapping[str, pl.DataFrame]) -> list[str]:
+    """Every reference must match a record already held or one arriving with it."""
+    problems: list[str] = []
+    known_refs: dict[str, pl.Series] = {}
+    for table in fact_tables():
+        if table.name not in frames:
+            continue
+        for column in table.columns:
+            target = column.references
+            if target is None:
+                continue
+            if target not in known_refs:
+                held = _ref_map(authority=authority, table=fact_table(target)).get_column("ref")
+                arriving = frames[target].get_column("ref") if target in frames else held.clear()
+                known_refs[target] = pl.concat([held, arriving]).unique()
+            frame = frames[table.name]
+            missing = pl.col(column.name).is_not_null() & ~pl.col(column.name).is_in(
+                known_refs[target].implode()
+            )
+            for row, value in _rows_where(frame, missing, column.name):
+                problems.append(
+                    UNKNOWN_REFERENCE.format(
+                        table=table.name,
+                        row=row,
+                        column=column.name,
+                        value=value,
+                        references=target.replace("_", " "),
+                    )
+                )
+    return problems
+
+
+def _resolve_references(*, authority: Authority, table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    for column in table.columns:
+        if column.references is None:
+            continue
+        targets = _ref_map(authority=authority, table=fact_table(column.references)).rename(
+            {"ref": column.name, "id": f"_{column.name}_id"}
+        )
+        frame = frame.join(targets, on=column.name, how="left", nulls_equal=False)
+    return frame
+
+
+def _upsert(
+    *,
+    authority: Authority,
+    table: Table,
+    frame: pl.DataFrame,
+    import_run_id: int | None,
+    user_id: int | None,
+) -> LoadCount:
+    count = LoadCount(table=table.name, rows=frame.height)
+    if frame.height == 0:
+        return count
+    existing = _ref_map(authority=authority, table=table)
+    count.updated = frame.join(existing, on="ref", how="semi").height
+    count.inserted = frame.height - count.updated
+    values: list[pl.Expr] = []
+    db_columns: list[str] = []
+    for column in table.columns:
+        db_columns.append(column.db_column)
+        if column.references is not None:
+            values.append(pl.col(f"_{column.name}_id"))
+        elif column.dtype == pl.String and not column.required:
+            field = table.model._meta.get_field(column.name)
+            values.append(pl.col(column.name) if field.null else pl.col(column.name).fill_null(""))
+        elif column.dtype == pl.Boolean or column.dtype == pl.Float64:
+            field = table.model._meta.get_field(column.name)
+            default = field.get_default() if field.has_default() else None
+            expr = pl.col(column.name)
+            values.append(expr.fill_null(default) if default is not None else expr)
+        else:
+            values.append(pl.col(column.name))
+    now = timezone.now()
+    rows = frame.select(
+        pl.lit(authority.pk).alias("_authority"),
+        *values,
+        pl.lit(import_run_id, dtype=pl.Int64).alias("_import_run"),
+        pl.lit(user_id, dtype=pl.Int64).alias("_entered_by"),
+    )
+    all_columns = ["authority_id", *db_columns, "import_run_id", "entered_by_id", "recorded_at"]
+    placeholders = ", ".join(["%s"] * len(all_columns))
+    updates = ", ".join(
+        f"{name} = excluded.{name}" for name in all_columns if name not in ("authority_id", "ref")
+    )
+    sql = (
+        f"INSERT INTO {table.db_table} ({', '.join(all_columns)}) VALUES ({placeholders}) "  # noqa: S608
+        f"ON CONFLICT (authority_id, ref) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        for batch in rows.iter_slices(50_000):
+            cursor.executemany(sql, [(*row, now) for row in batch.iter_rows()])
+    return count
+
+
+CHILD_TEAM_SQL = """
+UPDATE casework_child SET team_id = COALESCE((
+    SELECT latest.team_id FROM (
+        SELECT child_id, team_id, start_date AS day FROM casework_protectionplan
+            WHERE team_id IS NOT NULL
+        UNION ALL SELECT child_id, team_id, start_date FROM casework_involvement
+            WHERE team_id IS NOT NULL
+        UNION ALL SELECT child_id, team_id, start_date FROM casework_section47
+            WHERE team_id IS NOT NULL
+        UNION ALL SELECT child_id, team_id, referral_date FROM casework_cinepisode
+            WHERE team_id IS NOT NULL
+        UNION ALL SELECT child_id, team_id, from_date FROM casework_unallocatedepisode
+            WHERE team_id IS NOT NULL
+    ) AS latest
+    WHERE latest.child_id = casework_child.id
+    ORDER BY latest.day DESC NULLS LAST
+    LIMIT 1
+), team_id)
+WHERE authority_id = %s
+"""
+
+
+def child_teams_refresh(*, authority: Authority) -> None:
+    """Set each child's current team from their latest plan, allocation, enquiry or episode."""
+    with connection.cursor() as cursor:
+        cursor.execute(CHILD_TEAM_SQL, [authority.pk])
+
+
+@transaction.atomic
+def facts_load(
+    *,
+    authority: Authority,
+    frames: Mapping[str, pl.DataFrame],
+    import_run=None,
+    user=None,
+) -> LoadResult:
+    """Check and upsert canonical frames, all or nothing.
+
+    Raises FactLoadError with every problem found; the database is then as it was.
+    """
+    known = {table.name for table in fact_tables()}
+    problems = [UNKNOWN_TABLE.format(table=name) for name in frames if name not in known]
+    if problems:
+        raise FactLoadError(problems)
+    conformed: dict[str, pl.DataFrame] = {}
+    for table in fact_tables():
+        if table.name in frames:
+            frame, found = facts_conform(table=table, frame=frames[table.name])
+            problems.extend(found)
+            conformed[table.name] = frame
+    if problems:
+        raise FactLoadError(problems)
+    problems = _check_references(authority=authority, frames=conformed)
+    if problems:
+        raise FactLoadError(problems)
+    result = LoadResult()
+    for table in fact_tables():
+        if table.name not in conformed:
+            continue
+        frame = _resolve_references(authority=authority, table=table, frame=conformed[table.name])
+        result.counts[table.name] = _upsert(
+            authority=authority,
+            table=table,
+            frame=frame,
+            import_run_id=getattr(import_run, "pk", None),
+            user_id=getattr(user, "pk", None),
+        )
+    child_teams_refresh(authority=authority)
+    result.data_version = data_version_bump(authority=authority)
+    return result
