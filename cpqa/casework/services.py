@@ -26,6 +26,7 @@ NOT_A_CHOICE = "{table}: row {row}, {column} = {value!r} is not one of {choices}
 TOO_LONG = "{table}: row {row}, {column} is longer than {max_length} characters."
 DUPLICATE_REF = "{table}: row {row}, ref {value!r} appears more than once."
 UNKNOWN_REFERENCE = "{table}: row {row}, {column} = {value!r} matches no {references}."
+NO_SUCH_RECORD = "{table}: row {row}, ref {value!r} is not a record held, so it cannot be updated."
 
 # At most this many problems of one kind are reported per column.
 PROBLEMS_PER_COLUMN = 20
@@ -101,11 +102,14 @@ def _rows_where(frame: pl.DataFrame, mask: pl.Expr, column: str) -> list[tuple[i
     return list(hits.iter_rows())
 
 
-def facts_conform(*, table: Table, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+def facts_conform(
+    *, table: Table, frame: pl.DataFrame, partial: bool = False
+) -> tuple[pl.DataFrame, list[str]]:
     """Check a frame against its table and cast it to the schema's types.
 
     Returns the cast frame and every problem found (not only the first).
-    Rows are numbered from 1 in the order of the frame.
+    Rows are numbered from 1 in the order of the frame. A partial frame (for
+    updating records already held) has `ref` and only the columns it updates.
     """
     problems: list[str] = []
     names = set(table.column_names)
@@ -115,6 +119,8 @@ def facts_conform(*, table: Table, frame: pl.DataFrame) -> tuple[pl.DataFrame, l
     cast: list[pl.Expr] = []
     for column in table.columns:
         if column.name not in frame.columns:
+            if partial and column.name != "ref":
+                continue
             if column.required:
                 problems.append(MISSING_COLUMN.format(table=table.name, column=column.name))
             cast.append(pl.lit(None, dtype=column.dtype).alias(column.name))
@@ -141,6 +147,8 @@ def facts_conform(*, table: Table, frame: pl.DataFrame) -> tuple[pl.DataFrame, l
         return frame, problems
     result = frame.select(cast) if cast else frame
     for column in table.columns:
+        if column.name not in result.columns:
+            continue
         values = pl.col(column.name)
         if column.required:
             for row, _ in _rows_where(result, values.is_null(), column.name):
@@ -183,8 +191,14 @@ def _ref_map(*, authority: Authority, table: Table) -> pl.DataFrame:
     return pl.DataFrame(rows, schema={"ref": pl.String, "id": pl.Int64}, orient="row")
 
 
-def _check_references(*, authority: Authority, frames: Mapping[str, pl.DataFrame]) -> list[str]:
+def _check_references(
+    *,
+    authority: Authority,
+    frames: Mapping[str, pl.DataFrame],
+    arriving: Mapping[str, pl.DataFrame] | None = None,
+) -> list[str]:
     """Every reference must match a record already held or one arriving with it."""
+    arriving = frames if arriving is None else arriving
     problems: list[str] = []
     known_refs: dict[str, pl.Series] = {}
     for table in fact_tables():
@@ -192,12 +206,14 @@ def _check_references(*, authority: Authority, frames: Mapping[str, pl.DataFrame
             continue
         for column in table.columns:
             target = column.references
-            if target is None:
+            if target is None or column.name not in frames[table.name].columns:
                 continue
             if target not in known_refs:
                 held = _ref_map(authority=authority, table=fact_table(target)).get_column("ref")
-                arriving = frames[target].get_column("ref") if target in frames else held.clear()
-                known_refs[target] = pl.concat([held, arriving]).unique()
+                incoming = (
+                    arriving[target].get_column("ref") if target in arriving else held.clear()
+                )
+                known_refs[target] = pl.concat([held, incoming]).unique()
             frame = frames[table.name]
             missing = pl.col(column.name).is_not_null() & ~pl.col(column.name).is_in(
                 known_refs[target].implode()
@@ -217,7 +233,7 @@ def _check_references(*, authority: Authority, frames: Mapping[str, pl.DataFrame
 
 def _resolve_references(*, authority: Authority, table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     for column in table.columns:
-        if column.references is None:
+        if column.references is None or column.name not in frame.columns:
             continue
         targets = _ref_map(authority=authority, table=fact_table(column.references)).rename(
             {"ref": column.name, "id": f"_{column.name}_id"}
@@ -307,30 +323,85 @@ def child_teams_refresh(*, authority: Authority) -> None:
 
 
 @transaction.atomic
+def _update(*, authority: Authority, table: Table, frame: pl.DataFrame) -> LoadCount:
+    """Set the given columns of records already held; provenance is left as it was."""
+    count = LoadCount(table=table.name, rows=frame.height, updated=frame.height)
+    columns = [c for c in table.columns if c.name in frame.columns and c.name != "ref"]
+    if frame.height == 0 or not columns:
+        return count
+    values: list[pl.Expr] = []
+    for column in columns:
+        if column.references is not None:
+            values.append(pl.col(f"_{column.name}_id"))
+        elif column.dtype == pl.String and not table.model._meta.get_field(column.name).null:
+            values.append(pl.col(column.name).fill_null(""))
+        else:
+            values.append(pl.col(column.name))
+    rows = frame.select(*values, pl.col("ref"))
+    assignments = ", ".join(f"{column.db_column} = %s" for column in columns)
+    sql = (
+        f"UPDATE {table.db_table} SET {assignments} "  # noqa: S608
+        f"WHERE authority_id = {int(authority.pk)} AND ref = %s"
+    )
+    with connection.cursor() as cursor:
+        for batch in rows.iter_slices(50_000):
+            cursor.executemany(sql, list(batch.iter_rows()))
+    return count
+
+
+def _check_updates_exist(
+    *, authority: Authority, updates: Mapping[str, pl.DataFrame], frames: Mapping[str, pl.DataFrame]
+) -> list[str]:
+    problems = []
+    for name, frame in updates.items():
+        held = _ref_map(authority=authority, table=fact_table(name)).get_column("ref")
+        if name in frames:
+            held = pl.concat([held, frames[name].get_column("ref")])
+        missing = pl.col("ref").is_not_null() & ~pl.col("ref").is_in(held.implode())
+        for row, value in _rows_where(frame, missing, "ref"):
+            problems.append(NO_SUCH_RECORD.format(table=name, row=row, value=value))
+    return problems
+
+
 def facts_load(
     *,
     authority: Authority,
     frames: Mapping[str, pl.DataFrame],
+    updates: Mapping[str, pl.DataFrame] | None = None,
     import_run=None,
     user=None,
 ) -> LoadResult:
     """Check and upsert canonical frames, all or nothing.
 
-    Raises FactLoadError with every problem found; the database is then as it was.
+    `frames` are whole records, inserted or replaced by ref. `updates` are
+    partial frames (ref and some columns) that set those columns of records
+    already held or arriving in `frames`, e.g. a local table of the dates
+    conference minutes were published. Raises FactLoadError with every problem
+    found; the database is then as it was.
     """
+    updates = updates or {}
     known = {table.name for table in fact_tables()}
-    problems = [UNKNOWN_TABLE.format(table=name) for name in frames if name not in known]
+    problems = [
+        UNKNOWN_TABLE.format(table=name) for name in [*frames, *updates] if name not in known
+    ]
     if problems:
         raise FactLoadError(problems)
     conformed: dict[str, pl.DataFrame] = {}
+    partials: dict[str, pl.DataFrame] = {}
     for table in fact_tables():
         if table.name in frames:
             frame, found = facts_conform(table=table, frame=frames[table.name])
             problems.extend(found)
             conformed[table.name] = frame
+        if table.name in updates:
+            frame, found = facts_conform(table=table, frame=updates[table.name], partial=True)
+            problems.extend(found)
+            partials[table.name] = frame
     if problems:
         raise FactLoadError(problems)
     problems = _check_references(authority=authority, frames=conformed)
+    problems += _check_references(authority=authority, frames=partials, arriving=conformed)
+    problems += _check_updates_exist(authority=authority, updates=partials, frames=conformed)
     if problems:
         raise FactLoadError(problems)
     result = LoadResult()
@@ -345,6 +416,16 @@ def facts_load(
             import_run_id=getattr(import_run, "pk", None),
             user_id=getattr(user, "pk", None),
         )
+    for table in fact_tables():
+        if table.name in partials:
+            frame = _resolve_references(
+                authority=authority, table=table, frame=partials[table.name]
+            )
+            counted = _update(authority=authority, table=table, frame=frame)
+            if table.name in result.counts:
+                result.counts[table.name].updated += counted.updated
+            else:
+                result.counts[table.name] = counted
     child_teams_refresh(authority=authority)
     result.data_version = data_version_bump(authority=authority)
     return result

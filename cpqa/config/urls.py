@@ -4,6 +4,9 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("cpqa.accounts.urls")),
     path("children/", include("cpqa.casework.urls")),
+    path("data/", include("cpqa.ingest.urls")),
+    path("data-quality/", include("cpqa.dataquality.urls")),
+    path("", include("cpqa.indicators.urls")),
     path("admin/", admin.site.urls),
 ]
 

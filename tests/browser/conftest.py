@@ -58,3 +58,17 @@ def screenshot(page):
         return path
 
     return take
+
+
+@pytest.fixture
+def sign_in(page, live_server):
+    """Sign a user in through the sign-in page; every browser test signs in this way."""
+    from tests.accounts.factories import PASSWORD
+
+    def go(username: str, password: str = PASSWORD) -> None:
+        page.goto(f"{live_server.url}/sign-in/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+
+    return go

@@ -3,7 +3,6 @@ from playwright.sync_api import expect
 
 from cpqa.accounts.forms import SIGN_IN_FAILED
 from cpqa.accounts.roles import Role
-from tests.accounts.factories import PASSWORD
 from tests.casework.factories import ChildFactory, ProtectionPlanFactory, TeamFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,15 +16,10 @@ def team_manager(make_user, authority):
     return make_user(Role.TEAM_MANAGER, teams=[north], username="tina")
 
 
-def sign_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def test_team_manager_signs_in_and_sees_their_home(page, live_server, team_manager, screenshot):
-    sign_in(page, live_server, "tina", PASSWORD)
+def test_team_manager_signs_in_and_sees_their_home(
+    page, live_server, team_manager, screenshot, sign_in
+):
+    sign_in("tina")
     expect(page.get_by_role("heading", level=1)).to_have_text("Team manager")
     expect(page.get_by_text("Your teams: North Locality Team")).to_be_visible()
     expect(page).to_have_url(f"{live_server.url}/home/team_manager/")
@@ -35,8 +29,8 @@ def test_team_manager_signs_in_and_sees_their_home(page, live_server, team_manag
     screenshot("team-manager-home")
 
 
-def test_wrong_password_is_refused(page, live_server, team_manager):
-    sign_in(page, live_server, "tina", "not-the-password")
+def test_wrong_password_is_refused(page, live_server, team_manager, sign_in):
+    sign_in("tina", "not-the-password")
     expect(page.get_by_role("alert")).to_contain_text(SIGN_IN_FAILED)
     expect(page).to_have_url(f"{live_server.url}/sign-in/")
     page.goto(f"{live_server.url}/home/team_manager/")

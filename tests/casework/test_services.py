@@ -195,3 +195,28 @@ def test_text_booleans_and_choices_are_checked(authority):
         False,
         None,
     ]
+
+
+def test_updates_set_only_their_columns_of_records_held(authority):
+    from cpqa.casework.services import NO_SUCH_RECORD
+
+    base = frames()
+    facts_load(authority=authority, frames=base)
+    run_before = ProtectionPlan.objects.get(ref="P1").import_run_id
+    patch = pl.DataFrame({"ref": ["P1"], "end_date": ["2024-10-01"], "team": ["T2"]})
+    result = facts_load(authority=authority, frames={}, updates={"protection_plan": patch})
+    assert result.counts["protection_plan"].updated == 1
+    plan = ProtectionPlan.objects.get(ref="P1")
+    assert plan.end_date == dt.date(2024, 10, 1)
+    assert plan.team.ref == "T2"
+    assert plan.initial_category == "NEG"  # untouched
+    assert plan.import_run_id == run_before
+    unknown = pl.DataFrame({"ref": ["P404"], "end_date": ["2024-10-01"]})
+    with pytest.raises(FactLoadError) as caught:
+        facts_load(authority=authority, frames={}, updates={"protection_plan": unknown})
+    assert caught.value.problems == [
+        NO_SUCH_RECORD.format(table="protection_plan", row=1, value="P404")
+    ]
+    bad_team = pl.DataFrame({"ref": ["P1"], "team": ["T404"]})
+    with pytest.raises(FactLoadError, match="matches no team"):
+        facts_load(authority=authority, frames={}, updates={"protection_plan": bad_team})

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "cpqa.accounts",
     "cpqa.ingest",
     "cpqa.casework",
+    "cpqa.dataquality",
+    "cpqa.indicators",
     "cpqa.synthetic",
 ]
 

@@ -1,0 +1,1 @@
+"""The importers, one module per format. Importing this package registers them."""
