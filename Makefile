@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO := DJANGO_SETTINGS_MODULE=cpqa.config.settings.demo
 
-.PHONY: install run test lint format fuzz bench clean
+.PHONY: install run test lint format fuzz bench clean code
 
 install: $(VENV)/.installed cpqa/core/static/build/cpqa.css
 
@@ -29,6 +29,10 @@ run: install
 test: install
 	$(BIN)/pytest
 
+# The property-based tests (marked fuzz) with 10,000 generated cases each.
+fuzz: install
+	CPQA_FUZZ_EXAMPLES=$${CPQA_FUZZ_EXAMPLES:-10000} $(BIN)/pytest -m fuzz
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -39,3 +43,7 @@ format: install
 
 clean:
 	rm -rf $(VENV) node_modules cpqa/core/static/build
+
+# The demo's two-factor code for a demo user: make code who=team.manager
+code: install
+	@$(DEMO) $(BIN)/cpqa demo --code $(who)

@@ -10,5 +10,7 @@ def navigation(request: HttpRequest) -> dict:
         "nav": {
             "children": scope.child_level,
             "access_log": scope.has_role(Role.ADMINISTRATOR),
+            "data": scope.has_role(Role.DATA_OFFICER),
+            "data_quality": scope.child_level or scope.has_role(Role.COUNCILLOR),
         }
     }

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 from .roles import Role
 
@@ -16,11 +17,26 @@ class User(AbstractUser):
         related_name="members",
         help_text="For team roles: the teams whose children the user may see.",
     )
+    session_generation = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised to end every session of the user (sign out everywhere).",
+    )
 
     @property
     def role_set(self) -> frozenset[str]:
         # Read through the prefetch cache when there is one.
         return frozenset(assignment.role for assignment in self.role_assignments.all())
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        # Django keeps this hash in each session and ends the session when it no longer
+        # matches: it covers the password, and here also the session generation.
+        return salted_hmac(
+            "cpqa.accounts.User.session_auth_hash",
+            f"{self.password}\n{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class RoleAssignment(models.Model):
@@ -79,7 +95,8 @@ class AccessLogEntry(models.Model):
         verbose_name_plural = "access log entries"
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.kind} {self.via}"
+        # Not the address: it can name a child, and this shows where nothing is logged.
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.kind} {self.record_type}"
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The access log is append-only.")
@@ -99,7 +116,7 @@ class AccessLogChild(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.child_ref
+        return f"access-log entry {self.entry_id}, child"
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The access log is append-only.")

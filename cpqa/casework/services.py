@@ -249,7 +249,13 @@ def _upsert(
     frame: pl.DataFrame,
     import_run_id: int | None,
     user_id: int | None,
+    provided: frozenset[str],
 ) -> LoadCount:
+    """Insert new records; for records held, set only the columns the source provided.
+
+    A source that does not carry a field (e.g. an Annex A workbook has no date
+    of death) leaves what another source recorded for it as it was.
+    """
     count = LoadCount(table=table.name, rows=frame.height)
     if frame.height == 0:
         return count
@@ -272,17 +278,28 @@ def _upsert(
             values.append(expr.fill_null(default) if default is not None else expr)
         else:
             values.append(pl.col(column.name))
-    now = timezone.now()
+    # The time is adapted once, as Django would store it; on SQLite, dates go as
+    # ISO text made by polars, not one Python adapter call per value.
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    if connection.vendor == "sqlite":
+        values = [
+            value.dt.to_string("%Y-%m-%d") if column.dtype == pl.Date else value
+            for column, value in zip(table.columns, values, strict=True)
+        ]
     rows = frame.select(
         pl.lit(authority.pk).alias("_authority"),
         *values,
         pl.lit(import_run_id, dtype=pl.Int64).alias("_import_run"),
         pl.lit(user_id, dtype=pl.Int64).alias("_entered_by"),
+        pl.lit(now).alias("_recorded_at"),
     )
     all_columns = ["authority_id", *db_columns, "import_run_id", "entered_by_id", "recorded_at"]
     placeholders = ", ".join(["%s"] * len(all_columns))
+    kept = {column.db_column for column in table.columns if column.name not in provided}
     updates = ", ".join(
-        f"{name} = excluded.{name}" for name in all_columns if name not in ("authority_id", "ref")
+        f"{name} = excluded.{name}"
+        for name in all_columns
+        if name not in ("authority_id", "ref") and name not in kept
     )
     sql = (
         f"INSERT INTO {table.db_table} ({', '.join(all_columns)}) VALUES ({placeholders}) "  # noqa: S608
@@ -290,36 +307,45 @@ def _upsert(
     )
     with connection.cursor() as cursor:
         for batch in rows.iter_slices(50_000):
-            cursor.executemany(sql, [(*row, now) for row in batch.iter_rows()])
+            cursor.executemany(sql, batch.rows())
     return count
 
 
+# Each child's current team: the team of their latest plan, allocation, enquiry,
+# episode or unallocated period (a plan wins a tie). One pass with a window
+# function, not a subquery per child.
 CHILD_TEAM_SQL = """
-UPDATE casework_child SET team_id = COALESCE((
-    SELECT latest.team_id FROM (
-        SELECT child_id, team_id, start_date AS day FROM casework_protectionplan
-            WHERE team_id IS NOT NULL
-        UNION ALL SELECT child_id, team_id, start_date FROM casework_involvement
-            WHERE team_id IS NOT NULL
-        UNION ALL SELECT child_id, team_id, start_date FROM casework_section47
-            WHERE team_id IS NOT NULL
-        UNION ALL SELECT child_id, team_id, referral_date FROM casework_cinepisode
-            WHERE team_id IS NOT NULL
-        UNION ALL SELECT child_id, team_id, from_date FROM casework_unallocatedepisode
-            WHERE team_id IS NOT NULL
-    ) AS latest
-    WHERE latest.child_id = casework_child.id
-    ORDER BY latest.day DESC NULLS LAST
-    LIMIT 1
-), team_id)
-WHERE authority_id = %s
+WITH dated AS (
+    SELECT child_id, team_id, start_date AS day, 1 AS priority FROM casework_protectionplan
+        WHERE team_id IS NOT NULL AND authority_id = %(authority)s
+    UNION ALL SELECT child_id, team_id, start_date, 2 FROM casework_involvement
+        WHERE team_id IS NOT NULL AND authority_id = %(authority)s
+    UNION ALL SELECT child_id, team_id, start_date, 3 FROM casework_section47
+        WHERE team_id IS NOT NULL AND authority_id = %(authority)s
+    UNION ALL SELECT child_id, team_id, referral_date, 4 FROM casework_cinepisode
+        WHERE team_id IS NOT NULL AND authority_id = %(authority)s
+    UNION ALL SELECT child_id, team_id, from_date, 5 FROM casework_unallocatedepisode
+        WHERE team_id IS NOT NULL AND authority_id = %(authority)s
+),
+latest AS (
+    SELECT child_id, team_id, ROW_NUMBER() OVER (
+        PARTITION BY child_id ORDER BY day DESC NULLS LAST, priority
+    ) AS position
+    FROM dated
+)
+UPDATE casework_child SET team_id = latest.team_id
+FROM latest
+WHERE latest.child_id = casework_child.id
+    AND latest.position = 1
+    AND casework_child.authority_id = %(authority)s
+    AND (casework_child.team_id IS NULL OR casework_child.team_id <> latest.team_id)
 """
 
 
 def child_teams_refresh(*, authority: Authority) -> None:
     """Set each child's current team from their latest plan, allocation, enquiry or episode."""
     with connection.cursor() as cursor:
-        cursor.execute(CHILD_TEAM_SQL, [authority.pk])
+        cursor.execute(CHILD_TEAM_SQL, {"authority": authority.pk})
 
 
 @transaction.atomic
@@ -370,6 +396,7 @@ def facts_load(
     updates: Mapping[str, pl.DataFrame] | None = None,
     import_run=None,
     user=None,
+    refresh_child_teams: bool = True,
 ) -> LoadResult:
     """Check and upsert canonical frames, all or nothing.
 
@@ -377,7 +404,8 @@ def facts_load(
     partial frames (ref and some columns) that set those columns of records
     already held or arriving in `frames`, e.g. a local table of the dates
     conference minutes were published. Raises FactLoadError with every problem
-    found; the database is then as it was.
+    found; the database is then as it was. A caller loading several sets of
+    frames in one transaction may refresh the children's teams once at the end.
     """
     updates = updates or {}
     known = {table.name for table in fact_tables()}
@@ -415,6 +443,7 @@ def facts_load(
             frame=frame,
             import_run_id=getattr(import_run, "pk", None),
             user_id=getattr(user, "pk", None),
+            provided=frozenset(frames[table.name].columns),
         )
     for table in fact_tables():
         if table.name in partials:
@@ -426,6 +455,7 @@ def facts_load(
                 result.counts[table.name].updated += counted.updated
             else:
                 result.counts[table.name] = counted
-    child_teams_refresh(authority=authority)
+    if refresh_child_teams:
+        child_teams_refresh(authority=authority)
     result.data_version = data_version_bump(authority=authority)
     return result

@@ -6,7 +6,9 @@ urlpatterns = [
     path("children/", include("cpqa.casework.urls")),
     path("data/", include("cpqa.ingest.urls")),
     path("data-quality/", include("cpqa.dataquality.urls")),
+    path("reports/", include("cpqa.reports.urls")),
     path("", include("cpqa.indicators.urls")),
+    path("", include("cpqa.dashboards.urls")),
     path("admin/", admin.site.urls),
 ]
 

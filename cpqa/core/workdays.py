@@ -43,7 +43,10 @@ def is_working_day(day: date, *, region: str) -> bool:
 
 
 def working_days_between(start: date, end: date, *, region: str) -> int:
-    """Working days d with start < d <= end (negative when end is before start)."""
+    """Working days d with start < d <= end; when end is before start, minus the
+    working days d with end < d <= start."""
+    if end < start:
+        return -working_days_between(end, start, region=region)
     one = timedelta(days=1)
     return int(
         np.busday_count(
@@ -71,12 +74,16 @@ def add_working_days(start: date, days: int, *, region: str) -> date:
 
 
 def working_days_expr(start: pl.Expr, end: pl.Expr, *, region: str) -> pl.Expr:
-    """Polars expression: working days d with start < d <= end, per row."""
-    return pl.business_day_count(
-        start.dt.offset_by("1d"),
-        end.dt.offset_by("1d"),
-        holidays=list(bank_holidays(region)),
+    """Polars expression: working days d with start < d <= end, per row (negated
+    count of end < d <= start when end is before start, as `working_days_between`)."""
+    holidays = list(bank_holidays(region))
+    forward = pl.business_day_count(
+        start.dt.offset_by("1d"), end.dt.offset_by("1d"), holidays=holidays
     )
+    backward = -pl.business_day_count(
+        end.dt.offset_by("1d"), start.dt.offset_by("1d"), holidays=holidays
+    )
+    return pl.when(end < start).then(backward).otherwise(forward)
 
 
 def add_working_days_expr(start: pl.Expr, days: int, *, region: str) -> pl.Expr:

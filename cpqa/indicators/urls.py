@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "indicators"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("api/indicators", views.api_indicators, name="api"),
+    path("indicators/definitions/", views.definitions, name="definitions"),
+    path("indicators/<slug:indicator_id>/records", views.records, name="records"),
+]

@@ -17,11 +17,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from cpqa.casework.schema import fact_table, fact_tables
-from cpqa.casework.services import FactLoadError, LoadCount, facts_load
+from cpqa.casework.services import FactLoadError, LoadCount, child_teams_refresh, facts_load
 from cpqa.core.models import Authority
+from cpqa.dataquality.services import RefreshSummary, findings_refresh
 
 from .base import ParsedFile, Problem, importer_for, importers
 from .models import ImportOutcome, ImportRun
@@ -29,6 +31,14 @@ from .models import ImportOutcome, ImportRun
 UNKNOWN_FORMAT = "a file cpqa can import: {expected}"
 UNREADABLE = "a readable file ({error})"
 ALREADY_IMPORTED = "Already imported on {when:%d %b %Y %H:%M} (import {run}): nothing changed."
+CANNOT_REMOVE = (
+    "{count} {table} record(s) of the older extract are no longer in this one, but cannot "
+    "be removed while other records refer to them (e.g. {blockers})."
+)
+# Children, teams and workers are shared by every source: a newer extract that
+# no longer mentions one does not mean it no longer exists, so supersession
+# removes only the events (enquiries, conferences, plans, visits, ...).
+KEPT_ON_SUPERSESSION = frozenset({"child", "team", "professional"})
 REJECTED_BECAUSE_OF_OTHERS = "Not imported, because another file of this import was rejected."
 # Problems kept with a rejected run in the history (all are shown at the time).
 PROBLEMS_KEPT = 1000
@@ -59,6 +69,8 @@ class ImportResult:
     dry_run: bool
     files: list[FileOutcome]
     data_version: int | None = None
+    # Counts per rule of the data-quality checks run after the load (dataquality).
+    findings: "RefreshSummary | None" = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -85,9 +97,12 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _load_order(parsed: ParsedFile) -> int:
+def _load_order(parsed: ParsedFile) -> tuple[int, bool]:
     order = {table.name: index for index, table in enumerate(fact_tables())}
-    return min((order[name] for name in [*parsed.frames, *parsed.updates]), default=len(order))
+    first = min((order[name] for name in [*parsed.frames, *parsed.updates]), default=len(order))
+    # A file that only updates records loads after the files bringing whole records of
+    # the same tables, so that it can update what they bring.
+    return first, not parsed.frames
 
 
 def _overlaps(run: ImportRun, parsed: ParsedFile) -> bool:
@@ -116,14 +131,24 @@ def _supersede(*, authority: Authority, parsed: ParsedFile, run: ImportRun) -> d
     if not older:
         return removed
     for table in reversed(fact_tables()):
-        if table.name not in parsed.frames:
+        if table.name not in parsed.frames or table.name in KEPT_ON_SUPERSESSION:
             continue
         stale = fact_table(table.name).model.objects.filter(
             authority=authority, import_run__in=older
         )
         count = stale.count()
         if count:
-            stale.delete()
+            try:
+                stale.delete()
+            except ProtectedError as exc:
+                blockers = sorted({str(obj) for obj in exc.protected_objects})[:5]
+                raise FactLoadError(
+                    [
+                        CANNOT_REMOVE.format(
+                            table=table.name, count=count, blockers=", ".join(blockers)
+                        )
+                    ]
+                ) from None
             removed[table.name] = count
     ImportRun.objects.filter(pk__in=[candidate.pk for candidate in older]).update(superseded_by=run)
     return removed
@@ -221,6 +246,15 @@ def import_files(
         outcome.notes.extend(parsed.notes)
         parsed_files[index] = parsed
 
+    if not result.problems:
+        # Importers may check what spans files (references between them) and
+        # complete what needs the whole import (e.g. a team given by its name).
+        for importer in importers():
+            check = getattr(importer, "batch_check", None)
+            if check is not None:
+                for index, found in check(authority=authority, parsed=parsed_files).items():
+                    result.files[index].problems.extend(found)
+
     if result.problems:
         if not dry_run:
             _record_rejected(
@@ -244,6 +278,7 @@ def import_files(
                 operator=operator,
                 started=started,
             )
+            result.findings = findings_refresh(authority=authority)
             if dry_run:
                 raise _RollBack
     except _RollBack:
@@ -306,7 +341,11 @@ def _load(*, authority, result, parsed_files, batch, user, operator, started) ->
             period_end=parsed.period_end,
         )
         loaded = facts_load(
-            authority=authority, frames=parsed.frames, updates=parsed.updates, import_run=run
+            authority=authority,
+            frames=parsed.frames,
+            updates=parsed.updates,
+            import_run=run,
+            refresh_child_teams=False,
         )
         outcome.counts = loaded.counts
         outcome.rows_accepted = loaded.rows
@@ -327,3 +366,5 @@ def _load(*, authority, result, parsed_files, batch, user, operator, started) ->
                 "removed": outcome.removed,
             },
         )
+    if order:
+        child_teams_refresh(authority=authority)

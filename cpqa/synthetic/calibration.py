@@ -9,7 +9,10 @@ from. "National row" means geographic_level == "National"; the LAIT extract
 area_name == "England", year == 2025 and the measure_short given.
 
 A few figures are not in those files; their comments say where they came
-from instead, or that they are modelling assumptions.
+from instead, or that they are modelling assumptions. Some constants are inputs
+to the generator; the others (ICPC_PER_10K, PLANS_OPEN_PER_10K, the shares of
+plans by duration, REVIEWS_IN_TIME, UNBORN_AT_ANY_TIME_SHARE) are the targets its
+output is checked against (tests/synthetic).
 """
 
 # --- Population ----------------------------------------------------------------
@@ -18,7 +21,7 @@ from instead, or that they are modelling assumptions.
 # age_group "Children aged 0 to 17 years": the denominator DfE uses for the 2025 rates.
 ENGLAND_CHILD_POPULATION = 12_183_016
 
-# The brief: a shire-sized authority. Scale 1 has this many children aged 0 to 17;
+# A shire-sized authority (modelling choice). Scale 1 has this many children aged 0 to 17;
 # scale ~200 is all of England (200 x 60,000 = 12.0 million, cf. the figure above).
 CHILD_POPULATION_PER_SCALE = 60_000
 
@@ -36,19 +39,16 @@ ICPC_PER_SECTION47 = 0.3127
 
 # Same row: working days from the strategy discussion to the ICPC,
 # Duration_0-10_days 6,240, Duration_11-15_days 52,430, Duration_16-20_days 6,430,
-# Duration_21+_days 6,990 (of 72,090); quartiles 13 and 15, median 14.
+# Duration_21+_days 6,990 (of 72,090); quartiles 13 and 15, median 14. (The generator
+# caps the open band at 45 working days.)
 ICPC_DAYS_BANDS = ((0, 10), (11, 15), (16, 20), (21, 45))
 ICPC_DAYS_SHARES = (0.0866, 0.7273, 0.0892, 0.0970)
 # (6,240 + 52,430) / 72,090 = 81.4% within 15 working days (LAIT CP_conf_15days: 81.4).
 ICPC_WITHIN_15_DAYS = 0.814
 
-# Modelling choice: one team in six is clearly worse, as the brief asks; the other
-# teams are better than England so that the authority as a whole matches it.
+# Modelling choice: one team in six is clearly worse, so that monitoring has something
+# to find; the other teams are better than England so that the whole matches it.
 ICPC_WITHIN_15_DAYS_WORST_TEAM = 0.60
-
-# Section47_child = 195,250 children had the 230,590 enquiries: 1.18 enquiries
-# per child in the year, some of them siblings' and some repeat enquiries.
-SECTION47_PER_CHILD = 230_590 / 195_250
 
 # --- Child protection plans ---------------------------------------------------
 
@@ -89,9 +89,9 @@ PLAN_DURATION_TAIL_MONTHS = 4.82
 
 # LAIT RevCP, 2025: 90.6% of children on a plan for 3 months or more at 31 March had
 # every review in time (CPP_Reviewed_InReqTimeScl 30,780 of CPP_31March_3MnthorMore
-# 33,960). A child has one to three reviews, so about 5% of review conferences are late.
+# 33,960). A child has one to three reviews, so about 6% of review conferences are late.
 REVIEWS_IN_TIME = 0.906
-REVIEW_LATE_SHARE = 0.05
+REVIEW_LATE_SHARE = 0.065
 
 # Initial category of abuse of the plans starting. Not in the files above: from DfE,
 # "Children in need: a focus on sexual abuse and exploitation", 2025 (explore-education-
@@ -128,8 +128,6 @@ REFERRALS_PER_10K = 519.4
 REFERRAL_NFA_SHARE = 0.065
 # LAIT Referrals_AssessedNotNeed, 2025: 30.8% assessed and found not to be in need.
 ASSESSED_NOT_IN_NEED_SHARE = 0.308
-# LAIT ReReferral, 2025: 22.6% of referrals within 12 months of a previous one.
-REREFERRAL_SHARE = 0.226
 # LAIT Continue_Assess_Comp, 2025: 85.7% (read as assessments completed within
 # 45 working days).
 ASSESSMENTS_WITHIN_45_DAYS = 0.857
@@ -163,8 +161,8 @@ GAP_REVIEW_DATE_HELD = 0.015
 GAP_PREVIOUS_PLANS = 0.01
 # Of the children whose earlier plan is in the data, this share has previous_plans 0.
 ERROR_PREVIOUS_PLANS_ZERO = 0.10
-ERROR_ICPC_ON_WEEKEND = 0.003
-ERROR_REVIEW_ON_START_DATE = 0.003
+ERROR_ICPC_ON_WEEKEND = 0.005
+ERROR_REVIEW_ON_START_DATE = 0.005
 
 # --- Workforce (modelling assumptions for a six-team service) ----------------
 TEAMS_PER_SCALE = 6

@@ -1,14 +1,18 @@
 """The demo: the synthetic authority and a user for every role."""
 
+import base64
 import secrets
 import string
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cpqa.accounts.models import User
 from cpqa.accounts.roles import TEAM_ROLES, Role
+from cpqa.accounts.selectors import two_factor_required
 from cpqa.accounts.services import user_create
 from cpqa.casework.models import Team
 from cpqa.core.models import Authority
@@ -23,6 +27,8 @@ class DemoUser:
     role: str
     team: str
     password: str
+    # The authenticator key (base32) for roles that must use two-factor sign-in.
+    two_factor_key: str = ""
 
 
 def demo_username(role: str) -> str:
@@ -63,8 +69,40 @@ def demo_users_ensure(*, authority: Authority, path: Path = DEMO_USERS_FILE) -> 
         user_teams = ", ".join(
             User.objects.get(username=username).teams.values_list("name", flat=True)
         )
-        users.append(DemoUser(username, role.label, user_teams, password or "(set elsewhere)"))
+        key = demo_two_factor_key(user=User.objects.get(username=username))
+        users.append(DemoUser(username, role.label, user_teams, password or "(set elsewhere)", key))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(f"{u.username}\t{u.password}\n" for u in users))
     path.chmod(0o600)
     return users
+
+
+DEMO_DEVICE_NAME = "Demo authenticator"
+NO_DEMO_DEVICE = "{username} has no demo authenticator: run `cpqa demo` first."
+
+
+def demo_two_factor_key(*, user: User) -> str:
+    """A confirmed authenticator device for a demo user who needs one; its key in base32.
+
+    Real users enrol on first sign-in; demo users get a device made here so that
+    the demo can be walked without a phone (`cpqa demo --code USER` shows the code).
+    """
+    if not two_factor_required(user=user):
+        return ""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, confirmed=True)
+    return base64.b32encode(device.bin_key).decode().rstrip("=")
+
+
+def demo_code(*, username: str) -> str:
+    """The code the demo user's authenticator would show now."""
+    device = (
+        TOTPDevice.objects.filter(user__username=username, confirmed=True).order_by("pk").first()
+    )
+    if device is None:
+        raise LookupError(NO_DEMO_DEVICE.format(username=username))
+    code = totp(
+        device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift
+    )
+    return f"{code:0{device.digits}d}"

@@ -6,6 +6,7 @@ from cpqa.accounts.models import AccessKind, AccessLogEntry
 from cpqa.accounts.roles import Role
 from cpqa.accounts.views import NO_ROLE
 from tests.accounts.factories import PASSWORD
+from tests.accounts.otp import totp_code, totp_device
 from tests.casework.factories import ChildFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -15,6 +16,11 @@ def test_sign_in_lands_on_the_role_home(client, make_user, authority):
     user = make_user(Role.TEAM_MANAGER, teams=[TeamFactory(authority=authority)])
     response = client.post(
         reverse("accounts:sign-in"), {"username": user.username, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    # A team manager sees children: the second factor comes next (test_two_factor.py).
+    response = client.post(
+        reverse("accounts:two-factor"), {"code": totp_code(totp_device(user)), "next": "/"}
     )
     assert response.status_code == 302
     response = client.get(response["Location"], follow=True)

@@ -62,13 +62,33 @@ def screenshot(page):
 
 @pytest.fixture
 def sign_in(page, live_server):
-    """Sign a user in through the sign-in page; every browser test signs in this way."""
+    """Sign a user in through the real pages; every browser test signs in this way.
+
+    After the password, when cpqa asks for a two-factor code, the code the user's
+    real authenticator-app device shows is entered (computed from its secret, as
+    the app does). A user who must use two-factor sign-in and has no device is
+    given a confirmed one first; enrolment itself is tested through its pages in
+    tests/browser/test_two_factor.py.
+    """
+    from urllib.parse import urlparse
+
+    from cpqa.accounts.models import User
+    from cpqa.accounts.selectors import two_factor_required
     from tests.accounts.factories import PASSWORD
+    from tests.accounts.otp import totp_code, totp_device
 
     def go(username: str, password: str = PASSWORD) -> None:
+        user = User.objects.filter(username=username).first()
+        if user is not None and two_factor_required(user=user):
+            totp_device(user)
         page.goto(f"{live_server.url}/sign-in/")
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in").click()
+        if user is not None and urlparse(page.url).path == "/two-factor/":
+            page.get_by_label("Code").fill(totp_code(totp_device(user)))
+            with page.expect_navigation():
+                page.get_by_role("button", name="Continue").click()
 
     return go

@@ -220,3 +220,31 @@ def test_updates_set_only_their_columns_of_records_held(authority):
     bad_team = pl.DataFrame({"ref": ["P1"], "team": ["T404"]})
     with pytest.raises(FactLoadError, match="matches no team"):
         facts_load(authority=authority, frames={}, updates={"protection_plan": bad_team})
+
+
+def test_a_source_leaves_the_fields_it_does_not_carry_as_they_were(authority):
+    facts_load(
+        authority=authority,
+        frames={
+            "child": pl.DataFrame(
+                {"ref": ["C1"], "date_of_death": [dt.date(2025, 1, 2)], "ethnicity": ["WBRI"]}
+            )
+        },
+    )
+    # A second source knows the ethnicity only: the date of death stays.
+    facts_load(
+        authority=authority, frames={"child": pl.DataFrame({"ref": ["C1"], "ethnicity": ["WIRI"]})}
+    )
+    child = Child.objects.get(ref="C1")
+    assert (child.date_of_death, child.ethnicity) == (dt.date(2025, 1, 2), "WIRI")
+    # A column the source does carry is set, even to empty.
+    facts_load(
+        authority=authority,
+        frames={
+            "child": pl.DataFrame(
+                {"ref": ["C1"], "date_of_death": [None]},
+                schema={"ref": pl.String, "date_of_death": pl.Date},
+            )
+        },
+    )
+    assert Child.objects.get(ref="C1").date_of_death is None

@@ -38,6 +38,9 @@ from cpqa.core.workdays import (
         (date(2026, 12, 24), date(2026, 12, 29), 1),
         # Backwards gives a negative count.
         (date(2025, 3, 10), date(2025, 3, 3), -5),
+        # Backwards is the forward count negated, weekends included.
+        (date(2025, 12, 12), date(2025, 12, 10), -2),
+        (date(2025, 12, 15), date(2025, 12, 12), -1),
     ],
 )
 def test_working_days_between(start, end, expected):
@@ -86,6 +89,8 @@ def test_polars_expressions_match_the_scalar_functions():
         (date(2025, 4, 10), date(2025, 5, 6)),
         (date(2024, 2, 28), date(2024, 3, 1)),
         (date(2025, 3, 10), date(2025, 3, 3)),
+        (date(2025, 12, 12), date(2025, 12, 10)),
+        (date(2025, 12, 15), date(2025, 12, 12)),
     ]
     frame = pl.DataFrame(pairs, schema={"a": pl.Date, "b": pl.Date}, orient="row")
     counted = frame.select(

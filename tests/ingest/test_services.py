@@ -37,6 +37,13 @@ class TeamListImporter:
         children = [(r[2], r[0]) for r in rows if len(r) > 2 and r[2]]
         if children:
             frames["child"] = pl.DataFrame({"ref": [c for c, _ in children]})
+            frames["looked_after_episode"] = pl.DataFrame(
+                {
+                    "ref": [f"{c}/cla" for c, _ in children],
+                    "child": [c for c, _ in children],
+                    "start_date": ["2024-01-01"] * len(children),
+                }
+            )
         return ParsedFile(
             name=name,
             format=self.format,
@@ -78,7 +85,7 @@ def test_an_accepted_import_is_recorded_with_its_facts(authority, tmp_path):
     assert (run.outcome, run.rows_read, run.rows_accepted, run.operator) == (
         "accepted",
         1,
-        2,
+        3,  # a team, a child and the child's episode
         "tester",
     )
     assert len(run.sha256) == 64 and run.file_size > 0
@@ -127,10 +134,17 @@ def test_an_unknown_file_is_refused_saying_what_was_expected(authority, tmp_path
 
 
 def test_a_newer_extract_supersedes_the_older_one(authority, tmp_path):
-    import_files(authority=authority, files=[write(tmp_path, "v1.txt", "T1,North", "T2,South")])
-    result = import_files(authority=authority, files=[write(tmp_path, "v2.txt", "T1,North West")])
-    assert result.files[0].removed == {"team": 1}
-    assert state()[0] == [("T1", "North West")]
+    from cpqa.casework.models import LookedAfterEpisode
+
+    import_files(
+        authority=authority, files=[write(tmp_path, "v1.txt", "T1,North,C1", "T2,South,C2")]
+    )
+    result = import_files(
+        authority=authority, files=[write(tmp_path, "v2.txt", "T1,North West,C1")]
+    )
+    assert result.files[0].removed == {"looked_after_episode": 1}
+    assert list(LookedAfterEpisode.objects.values_list("ref", flat=True)) == ["C1/cla"]
+    assert state()[0] == [("T1", "North West"), ("T2", "South")]
     first = ImportRun.objects.get(file_name="v1.txt")
     assert first.superseded_by == ImportRun.objects.get(file_name="v2.txt")
 
@@ -141,7 +155,7 @@ def test_a_dry_run_previews_and_changes_nothing(authority, tmp_path):
     )
     assert result.dry_run and result.accepted
     assert result.files[0].counts["team"].inserted == 1
-    assert state() == ([], [])
+    assert state() == ([], [])  # nothing was kept
     assert not ImportRun.objects.exists()
 
 
@@ -156,7 +170,7 @@ def test_a_problem_only_the_loader_sees_rejects_the_import(authority, tmp_path):
 
 def test_the_command_exits_non_zero_when_rejected(authority, tmp_path, capsys):
     _, bad = write(tmp_path, "bad.txt", "T2,")
-    with pytest.raises(CommandError, match="Rejected: nothing was imported. 1 problem"):
+    with pytest.raises(CommandError, match=r"Rejected: nothing was imported\. 1 problem"):
         call_command("import", str(bad))
     _, good = write(tmp_path, "good.txt", "T1,North")
     call_command("import", str(good), "--dry-run")
@@ -164,3 +178,12 @@ def test_the_command_exits_non_zero_when_rejected(authority, tmp_path, capsys):
     assert not Team.objects.exists()
     call_command("import", str(good))
     assert Team.objects.count() == 1
+
+
+def test_supersession_removes_events_but_never_children_teams_or_workers(authority, tmp_path):
+    import_files(
+        authority=authority, files=[write(tmp_path, "v1.txt", "T1,North,C1", "T2,South,C2")]
+    )
+    import_files(authority=authority, files=[write(tmp_path, "v2.txt", "T1,North,C1")])
+    # Team T2 and child C2 are no longer in the source, but stay: only events go.
+    assert state() == ([("T1", "North"), ("T2", "South")], ["C1", "C2"])

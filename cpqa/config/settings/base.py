@@ -73,6 +73,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "cpqa.core",
     "cpqa.accounts",
     "cpqa.ingest",
@@ -80,6 +84,10 @@ INSTALLED_APPS = [
     "cpqa.dataquality",
     "cpqa.indicators",
     "cpqa.synthetic",
+    "cpqa.operations",
+    "cpqa.reports",
+    "cpqa.nationalstats",
+    "cpqa.dashboards",
 ]
 
 MIDDLEWARE = [
@@ -89,9 +97,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "cpqa.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cpqa.core.middleware.SecurityHeadersMiddleware",
+    # Last, as django-axes requires: turns a lock-out into cpqa's lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cpqa.config.urls"
@@ -168,8 +180,77 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("CPQA_LOG_LEVEL", "INFO")},
 }
 
+# Indicator results, keyed by authority and data version (cpqa/indicators/selectors.py).
+# A file cache is shared by every gunicorn worker.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "indicators": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CPQA_CACHE_DIR", "") or str(BASE_DIR / "var" / "cache"),
+        "TIMEOUT": 7 * 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+
 # The authority this instance serves, by its DfE local authority code (for
 # comparisons with the published statistics) and its name.
 CPQA_AUTHORITY_CODE = os.environ.get("CPQA_AUTHORITY_CODE", "")
 CPQA_AUTHORITY_NAME = os.environ.get("CPQA_AUTHORITY_NAME", "")
+# A real DfE LA code whose region and statistical neighbours an authority that
+# is not in the DfE files (the demo's fictional one) borrows for comparisons.
+CPQA_COMPARATOR_CODE = os.environ.get("CPQA_COMPARATOR_CODE", "")
 CPQA_DEMO = False
+
+# --- Security and reliability (see docs/security.md and docs/operations.md) ---
+
+
+def lockout_parameters(raw: str) -> list:
+    """CPQA_LOCKOUT_BY, e.g. "account,address", as django-axes' lock-out parameters."""
+    names = {"account": "username", "address": "ip_address"}
+    parameters: list = []
+    for item in (part.strip() for part in raw.split(",") if part.strip()):
+        keys = [names.get(key.strip()) for key in item.split("+")]
+        if None in keys:
+            raise ImproperlyConfigured(
+                f"CPQA_LOCKOUT_BY lists account, address or account+address, not {item!r}"
+            )
+        parameters.append(keys[0] if len(keys) == 1 else keys)
+    return parameters or ["username", "ip_address"]
+
+
+# django-axes looks at every sign-in first; the model backend then signs people in.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+CSRF_FAILURE_VIEW = "cpqa.accounts.views.csrf_failure"
+
+# Lock-out after CPQA_LOCKOUT_FAILURES failed sign-ins or two-factor codes, for one
+# account or from one address (CPQA_LOCKOUT_BY), for CPQA_LOCKOUT_MINUTES.
+AXES_FAILURE_LIMIT = env_int("CPQA_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = env_int("CPQA_LOCKOUT_MINUTES", 30) / 60  # hours, as axes reads a float
+AXES_LOCKOUT_PARAMETERS = lockout_parameters(os.environ.get("CPQA_LOCKOUT_BY", "account,address"))
+AXES_RESET_ON_SUCCESS = False  # cpqa resets an account's count once both factors are right
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "cpqa.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "cpqa.accounts.lockout.client_address"
+# Axes' log lines (logger "axes") name the account and address: what an incident needs.
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+AXES_VERBOSE = False
+# How many reverse proxies in front of cpqa append to X-Forwarded-For (0: none, use
+# the connection's address). Set it behind a proxy, or everyone shares one address.
+CPQA_PROXY_COUNT = env_int("CPQA_PROXY_COUNT", 0)
+
+# Two-factor sign-in (django-otp): an authenticator app, and one-use recovery codes.
+OTP_TOTP_ISSUER = "cpqa"
+CPQA_RECOVERY_CODES = 10
+
+# Retention, in years (0 keeps for ever): see `cpqa retention` in docs/operations.md.
+CPQA_RETAIN_CHILD_YEARS = env_int("CPQA_RETAIN_CHILD_YEARS", 6)
+CPQA_RETAIN_IMPORT_RUNS_YEARS = env_int("CPQA_RETAIN_IMPORT_RUNS_YEARS", 2)
+CPQA_RETAIN_ACCESS_LOG_YEARS = env_int("CPQA_RETAIN_ACCESS_LOG_YEARS", 7)
+CPQA_RETAIN_SIGN_IN_RECORDS_YEARS = env_int("CPQA_RETAIN_SIGN_IN_RECORDS_YEARS", 2)
+
+# Where `cpqa backup` writes when not given --out.
+CPQA_BACKUP_DIR = Path(os.environ.get("CPQA_BACKUP_DIR", "") or BASE_DIR / "var" / "backups")

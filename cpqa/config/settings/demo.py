@@ -14,6 +14,9 @@ DEBUG = False
 CPQA_DEMO = True
 CPQA_AUTHORITY_CODE = os.environ.get("CPQA_AUTHORITY_CODE", "") or "DEMO"
 CPQA_AUTHORITY_NAME = os.environ.get("CPQA_AUTHORITY_NAME", "") or "Northbridge (synthetic)"
+# The fictional authority is not in the DfE files: it borrows the region and statistical
+# neighbours of Northumberland (929), a shire county of about 59,000 children (ONS mid-2024).
+CPQA_COMPARATOR_CODE = os.environ.get("CPQA_COMPARATOR_CODE", "") or "929"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

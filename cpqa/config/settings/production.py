@@ -22,3 +22,6 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Production is always behind an HTTPS proxy, which appends the client's address
+# to X-Forwarded-For: the lock-out counts by that address, not the proxy's.
+CPQA_PROXY_COUNT = env_int("CPQA_PROXY_COUNT", 1)

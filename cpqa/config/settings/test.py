@@ -7,3 +7,8 @@ SECRET_KEY = "test-only-not-secret-a8c2e4f6b1d3a5c7e9f0b2d4a6c8e1f3b5d7a9c0e2f4b
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CPQA_AUTHORITY_CODE = "TEST"
 CPQA_AUTHORITY_NAME = "Testshire"
+# Each test process keeps its own indicator cache (never the files under var/).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "indicators": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ind"},
+}

@@ -1,4 +1,4 @@
-"""`cpqa user add|list|roles|deactivate`: manage who may sign in."""
+"""`cpqa user add|list|roles|deactivate|unlock|reset-two-factor`: manage who may sign in."""
 
 import sys
 
@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cpqa.accounts.models import User
 from cpqa.accounts.roles import Role
-from cpqa.accounts.services import AccountError, user_create
+from cpqa.accounts.services import AccountError, two_factor_reset, user_create, user_unlock
 from cpqa.casework.models import Team
 from cpqa.core.services import authority_current
 
@@ -42,9 +42,19 @@ class Command(BaseCommand):
         actions.add_parser("roles", help="List the roles.")
         off = actions.add_parser("deactivate", help="Stop a user signing in.")
         off.add_argument("username")
+        unlock = actions.add_parser(
+            "unlock", help="Clear the failed sign-ins of a locked-out account (or address)."
+        )
+        unlock.add_argument("username", nargs="?", default="")
+        unlock.add_argument("--address", default="", help="Also unlock this IP address.")
+        reset = actions.add_parser(
+            "reset-two-factor",
+            help="Remove a user's authenticator app and recovery codes (a lost phone).",
+        )
+        reset.add_argument("username")
 
     def handle(self, *args, action, **options):
-        getattr(self, f"handle_{action}")(**options)
+        getattr(self, f"handle_{action.replace('-', '_')}")(**options)
 
     def handle_roles(self, **options):
         for role in Role:
@@ -63,6 +73,27 @@ class Command(BaseCommand):
         if not updated:
             raise CommandError(f"No user called {username!r}.")
         self.stdout.write(f"{username} can no longer sign in.")
+
+    def handle_unlock(self, *, username, address, **options):
+        if username and not User.objects.filter(username=username).exists():
+            # Said at the command line only: administrators may know who has an account.
+            self.stderr.write(f"Note: there is no user called {username!r}.")
+        try:
+            cleared = user_unlock(username=username, address=address)
+        except AccountError as exc:
+            raise CommandError(str(exc)) from None
+        target = " and ".join(part for part in (username, address) if part)
+        self.stdout.write(f"Unlocked {target} ({cleared} failed sign-in record(s) cleared).")
+
+    def handle_reset_two_factor(self, *, username, **options):
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"No user called {username!r}.")
+        two_factor_reset(user=user)
+        self.stdout.write(
+            f"{username}'s two-factor sign-in was removed and their sessions ended: "
+            "they set it up again when they next sign in."
+        )
 
     def handle_add(self, *, username, role, team, email, password_stdin, **options):
         authority = authority_current()

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from cpqa.core.services import authority_current
+from cpqa.dataquality.services import refresh_summary_lines
 from cpqa.ingest.models import ImportOutcome
 from cpqa.ingest.services import ImportResult, import_files
 
@@ -38,6 +39,8 @@ def result_lines(result: ImportResult) -> list[str]:
         lines.append(DRY_RUN_OK)
     elif not result.changed:
         lines.append(NOTHING_CHANGED)
+    if result.findings is not None:
+        lines.extend(refresh_summary_lines(result.findings))
     return lines
 
 
@@ -95,4 +98,5 @@ def result_json(result: ImportResult) -> dict:
             }
             for o in result.files
         ],
+        "findings": result.findings.as_dict() if result.findings is not None else None,
     }

@@ -1,0 +1,28 @@
+"""8910: the Latest category of abuse is missing or not a valid code.
+
+DfE: where a ChildProtectionPlans group is present, LatestCategoryOfAbuse must be present
+and one of the CIN census Category of Abuse codes.
+cpqa: protection_plan.latest_category missing or not one of NEG, PHY, SAB, EMO, MUL
+(compared exactly: codes are upper case).
+"""
+
+import polars as pl
+
+from .base import Frames, RuleContext, findings, register
+from .common import CATEGORIES
+
+
+@register("8910", tables=("protection_plan",), fields=("protection_plan.latest_category",))
+def check(frames: Frames, context: RuleContext) -> pl.DataFrame:
+    failing = frames["protection_plan"].filter(
+        pl.col("latest_category").is_null() | ~pl.col("latest_category").is_in(CATEGORIES)
+    )
+    return findings(
+        failing,
+        table="protection_plan",
+        field="latest_category",
+        value=pl.col("latest_category"),
+        detail=pl.when(pl.col("latest_category").is_null())
+        .then(pl.lit("missing"))
+        .otherwise(pl.lit("not a CIN census category of abuse code")),
+    )

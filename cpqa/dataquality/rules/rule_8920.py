@@ -1,0 +1,35 @@
+"""8920: the plan cannot end after the child's date of death.
+
+DfE: where PersonDeathDate is present, CPPendDate must be on or before it.
+cpqa: protection_plan.end_date later than child.date_of_death (a plan ending on
+the day of death passes; an open plan is not this rule's concern).
+"""
+
+import polars as pl
+
+from .base import Frames, RuleContext, findings, register
+
+
+@register(
+    "8920",
+    tables=("protection_plan", "child"),
+    fields=("protection_plan.end_date", "child.date_of_death"),
+)
+def check(frames: Frames, context: RuleContext) -> pl.DataFrame:
+    deaths = (
+        frames["child"]
+        .filter(pl.col("date_of_death").is_not_null())
+        .select(pl.col("ref").alias("child"), "date_of_death")
+    )
+    failing = (
+        frames["protection_plan"]
+        .join(deaths, on="child", how="inner")
+        .filter(pl.col("end_date") > pl.col("date_of_death"))
+    )
+    return findings(
+        failing,
+        table="protection_plan",
+        field="end_date",
+        value=pl.col("end_date"),
+        detail=pl.format("after the child's date of death {}", pl.col("date_of_death")),
+    )

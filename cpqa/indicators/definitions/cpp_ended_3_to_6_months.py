@@ -1,0 +1,33 @@
+import polars as pl
+
+from ..common import DURATION_DEFINITION, duration_members
+from ..context import Context, Frames
+from ..registry import Indicator, register
+
+DEFINITION = DURATION_DEFINITION.format(
+    condition="after start + 3 months and on or before start + 6 months"
+)
+
+
+def compute(frames: Frames, ctx: Context) -> pl.LazyFrame:
+    return duration_members(
+        frames,
+        ctx,
+        (pl.col("end_date") > pl.col("plus_3_months"))
+        & (pl.col("end_date") <= pl.col("plus_6_months")),
+    )
+
+
+INDICATOR = register(
+    Indicator(
+        id="cpp_ended_3_to_6_months",
+        title="Plans ended, lasting more than 3 and up to 6 months",
+        kind="percentage",
+        definition=DEFINITION,
+        part_of="cpp_ended",
+        denominator_of="cpp_ended",
+        compute=compute,
+        tables=("protection_plan",),
+        columns=(("start_date", "Started"), ("end_date", "Ended")),
+    )
+)

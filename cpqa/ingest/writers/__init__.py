@@ -1,0 +1,1 @@
+"""Writers: canonical frames out as the files of a format, for round trips and demos."""
