@@ -38,8 +38,10 @@ class MonthField(forms.ChoiceField):
         return value
 
 
-def _team_choices(teams, everyone: str) -> list[tuple[str, str]]:
-    return [("", everyone), *((team.ref, team.name) for team in teams)]
+def _team_choices(teams, everyone: str | None) -> list[tuple[str, str]]:
+    """The teams to choose from, after "every team" (everyone) unless that is None."""
+    first = [("", everyone)] if everyone is not None else []
+    return [*first, *((team.ref, team.name) for team in teams)]
 
 
 def _with_defaults(data, defaults: dict) -> dict:
@@ -68,11 +70,14 @@ class DashboardFilterForm(forms.Form):
         default_month: date,
         teams=(),
         offer=("period",),
-        everyone="All teams",
+        everyone: str | None = "All teams",
         **kwargs,
     ):
         self.default_month = default_month
-        data = _with_defaults(data, {"period": default_month.strftime("%Y-%m")})
+        defaults = {"period": default_month.strftime("%Y-%m")}
+        if everyone is None and teams:
+            defaults["team"] = teams[0].ref  # no "every team": the first is the default
+        data = _with_defaults(data, defaults)
         super().__init__(data, **kwargs)
         self.fields["period"].choices = months
         self.fields["team"].choices = _team_choices(teams, everyone)

@@ -10,13 +10,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from cpqa.accounts.models import AccessLogEntry, RoleAssignment, User
+from cpqa.accounts.models import AccessKind, AccessLogEntry, RoleAssignment, User
 from cpqa.accounts.roles import Role
 from cpqa.accounts.scope import Scope, user_scope
+from cpqa.accounts.services import access_log_record
 from cpqa.casework.models import Conference, ConferenceKind, Professional, ProfessionalRole
 from cpqa.core.models import Authority
 from cpqa.core.periods import Period, month_end
@@ -32,6 +34,7 @@ from cpqa.indicators.registry import Indicator, indicator_get
 from cpqa.indicators.selectors import RecordsPage, indicator_records_list, standards_get
 from cpqa.indicators.standards import RED, StandardInfo, Standards, StandardTerms
 from cpqa.ingest.selectors import import_run_page
+from cpqa.nationalstats.models import StatisticsRelease
 from cpqa.nationalstats.selectors import statistics_comparison
 from cpqa.reports.spc import Reading, SpcReading
 
@@ -50,11 +53,14 @@ from .measures import (
     standard_terms,
 )
 from .selectors import (
+    RECORD_TYPE_CONFERENCES,
     Series,
     TeamRef,
     WarningCount,
     WarningFilter,
     authority_of,
+    cache_key,
+    cached,
     combined_rows,
     data_as_at,
     series_from_rows,
@@ -100,10 +106,6 @@ class DashboardQuery:
     @property
     def child_filter(self) -> ChildFilter:
         return ChildFilter(on=month_end(self.month), category=self.category, age_band=self.age_band)
-
-    @property
-    def warning_filter(self) -> WarningFilter:
-        return WarningFilter(team=self.team, category=self.category, age_band=self.age_band)
 
 
 @dataclass
@@ -158,16 +160,72 @@ def figure_row(series: Series, standards: Standards, on: date) -> FigureRow:
     )
 
 
-def figure_rows(
-    series: dict[tuple[str, str | None], Series],
+FigureMap = dict[tuple[str, str | None], FigureRow]
+
+
+def figure_rows(figures: FigureMap, ids: tuple[str, ...], team_ref: str | None) -> list[FigureRow]:
+    """The figures of these indicators for one team (None: the authority), in order."""
+    return [figures[(i, team_ref)] for i in ids if (i, team_ref) in figures]
+
+
+def _slim(row: FigureRow) -> FigureRow:
+    """The row without its months (read once, for the trend): less to cache."""
+    series = row.series
+    row.series = Series(series.indicator, series.team_ref, series.team_name, [])
+    return row
+
+
+def figure_map(
+    *,
+    authority: Authority,
+    query: "DashboardQuery",
     ids: tuple[str, ...],
-    team_ref: str | None,
+    units: tuple[str | None, ...],
     standards: Standards,
-    on: date,
-) -> list[FigureRow]:
-    return [
-        figure_row(series[(i, team_ref)], standards, on) for i in ids if (i, team_ref) in series
-    ]
+    suppressed: bool = False,
+    chair: str | None = None,
+    child_filter: bool = True,
+) -> FigureMap:
+    """The month's figure of each indicator for each unit (a team ref, or None for the
+    authority), with its status and the reading of its trend; cached by data version."""
+    periods = trend_periods(month=query.month)
+    wanted = query.child_filter if child_filter and not suppressed else None
+    key = cache_key(
+        authority=authority,
+        parts=(
+            "figures",
+            ids,
+            units,
+            query.month,
+            wanted.key() if wanted else (),
+            suppressed,
+            chair,
+            standards.fingerprint(),
+        ),
+    )
+
+    def build() -> FigureMap:
+        if suppressed:
+            rows = suppressed_rows(authority=authority, periods=periods, ids=ids)
+        else:
+            table = trend_table(
+                authority=authority,
+                start=periods[0].start,
+                end=periods[-1].end,
+                child_filter=wanted,
+                chair=chair,
+                ids=ids if chair else None,
+            )
+            rows = combined_rows(table, ids)
+        series = series_from_rows(rows, periods=periods)
+        on = query.period.end
+        return {
+            key: _slim(figure_row(each, standards, on))
+            for key, each in series.items()
+            if key[1] in units
+        }
+
+    return cached(key, build)
 
 
 @dataclass
@@ -212,19 +270,6 @@ def _base(
     return scope, authority, base
 
 
-def _series(
-    *, authority: Authority, query: DashboardQuery, ids: tuple[str, ...]
-) -> dict[tuple[str, str | None], Series]:
-    periods = trend_periods(month=query.month)
-    table = trend_table(
-        authority=authority,
-        start=periods[0].start,
-        end=periods[-1].end,
-        child_filter=query.child_filter,
-    )
-    return series_from_rows(combined_rows(table, ids), periods=periods)
-
-
 def _unallocated_by_risk(warnings, teams: set[str] | None, wanted: WarningFilter) -> list:
     rows = warning_rows(warnings.lists["unallocated"], teams=teams, wanted=wanted)
     counts = Counter(rows.get_column("risk").fill_null("not recorded").to_list())
@@ -258,13 +303,16 @@ def team_home(*, user, role: str, query: DashboardQuery, today: date) -> TeamHom
     by_ref = {team.ref: team for team in home.teams}
     home.team = by_ref.get(query.team) or (home.teams[0] if home.teams else None)
     standards = standards_get()
-    series = _series(authority=authority, query=query, ids=TEAM_INDICATORS)
     team_ref = home.team.ref if home.team else None
-    on = query.period.end
-    home.figures = figure_rows(series, TEAM_INDICATORS, team_ref, standards, on)
-    home.authority = {
-        row.indicator.id: row for row in figure_rows(series, TEAM_INDICATORS, None, standards, on)
-    }
+    figures = figure_map(
+        authority=authority,
+        query=query,
+        ids=TEAM_INDICATORS,
+        units=(None, team_ref),
+        standards=standards,
+    )
+    home.figures = figure_rows(figures, TEAM_INDICATORS, team_ref)
+    home.authority = {row.indicator.id: row for row in figure_rows(figures, TEAM_INDICATORS, None)}
     warnings = warnings_get(authority=authority, as_at=base.as_at, standards=standards)
     wanted = WarningFilter(category=query.category, age_band=query.age_band)
     teams = {team_ref} if team_ref else None
@@ -301,25 +349,16 @@ class SideBySideHome(HomeBase):
     comparison: object = None
 
 
-def _matrix(series, ids, teams: list[TeamRef], standards, on) -> list[MatrixRow]:
-    matrix = []
-    for indicator_id in ids:
-        authority = series.get((indicator_id, None))
-        if authority is None:
-            continue
-        matrix.append(
-            MatrixRow(
-                indicator=indicator_get(indicator_id),
-                authority=figure_row(authority, standards, on),
-                cells=[
-                    figure_row(series[(indicator_id, team.ref)], standards, on)
-                    if (indicator_id, team.ref) in series
-                    else None
-                    for team in teams
-                ],
-            )
+def _matrix(figures: FigureMap, ids, teams: list[TeamRef]) -> list[MatrixRow]:
+    return [
+        MatrixRow(
+            indicator=indicator_get(indicator_id),
+            authority=figures[(indicator_id, None)],
+            cells=[figures.get((indicator_id, team.ref)) for team in teams],
         )
-    return matrix
+        for indicator_id in ids
+        if (indicator_id, None) in figures
+    ]
 
 
 def operations_home(*, user, query: DashboardQuery, today: date) -> SideBySideHome:
@@ -333,8 +372,14 @@ def operations_home(*, user, query: DashboardQuery, today: date) -> SideBySideHo
     teams = [TeamRef(*row) for row in linked] if linked else teams_visible(scope=scope)
     home.teams = teams_sorted(teams)
     standards = standards_get()
-    series = _series(authority=authority, query=query, ids=SIDE_BY_SIDE_INDICATORS)
-    home.matrix = _matrix(series, SIDE_BY_SIDE_INDICATORS, home.teams, standards, query.period.end)
+    figures = figure_map(
+        authority=authority,
+        query=query,
+        ids=SIDE_BY_SIDE_INDICATORS,
+        units=(None, *(team.ref for team in home.teams)),
+        standards=standards,
+    )
+    home.matrix = _matrix(figures, SIDE_BY_SIDE_INDICATORS, home.teams)
     warnings = warnings_get(authority=authority, as_at=base.as_at, standards=standards)
     home.warnings = warning_counts(
         warnings=warnings,
@@ -352,11 +397,20 @@ def senior_home(*, user, query: DashboardQuery, today: date) -> SideBySideHome:
     home = SideBySideHome(**vars(base))
     home.teams = teams_sorted(teams_visible(scope=scope))
     standards = standards_get()
-    on = query.period.end
-    series = _series(authority=authority, query=query, ids=SENIOR_INDICATORS)
-    home.figures = figure_rows(series, SENIOR_INDICATORS, None, standards, on)
-    home.matrix = _matrix(series, SIDE_BY_SIDE_INDICATORS, home.teams, standards, on)
-    every = [*home.figures, *(cell for row in home.matrix for cell in row.cells if cell)]
+    figures = figure_map(
+        authority=authority,
+        query=query,
+        ids=SENIOR_INDICATORS,
+        units=(None, *(team.ref for team in home.teams)),
+        standards=standards,
+    )
+    home.figures = figure_rows(figures, SENIOR_INDICATORS, None)
+    by_team = [
+        row
+        for team in home.teams
+        for row in figure_rows(figures, SIDE_BY_SIDE_INDICATORS, team.ref)
+    ]
+    every = [*home.figures, *by_team]
     home.exceptions = sorted(
         (row for row in every if row.concern or row.red),
         key=lambda row: (not (row.concern and row.red), row.series.team_ref is not None),
@@ -371,9 +425,75 @@ def senior_home(*, user, query: DashboardQuery, today: date) -> SideBySideHome:
     return home
 
 
-def _comparison(authority: Authority):
-    comparison = statistics_comparison(la_code=authority.code, measures=list(COMPARISON_MEASURES))
-    return comparison
+@dataclass(frozen=True)
+class PublishedRow:
+    """The latest published year of one measure, beside England, the region and neighbours."""
+
+    label: str
+    unit: str
+    year: int
+    authority: str
+    england: str
+    region: str
+    neighbours: str
+
+
+@dataclass(frozen=True)
+class PublishedComparison:
+    authority_name: str  # empty when the authority is not in the DfE files
+    region_name: str
+    rows: tuple[PublishedRow, ...]
+    message: str
+
+
+NOT_PUBLISHED = "not published"
+
+
+def _figure_text(figure) -> str:
+    if figure is None:
+        return NOT_PUBLISHED
+    if figure.available:
+        return f"{figure.value:,.1f}"
+    return figure.reason or NOT_PUBLISHED
+
+
+def _comparison(authority: Authority) -> PublishedComparison:
+    """The published comparisons (cpqa.nationalstats): the latest year of each measure,
+    cached until a release is imported."""
+    releases = StatisticsRelease.objects.aggregate(n=Count("pk"), last=Max("imported_at"))
+    used = (authority.code, settings.CPQA_COMPARATOR_CODE, COMPARISON_MEASURES)
+    key = cache_key(
+        authority=authority, parts=("comparison", releases["n"], releases["last"], used)
+    )
+
+    def build() -> PublishedComparison:
+        comparison = statistics_comparison(
+            la_code=authority.code, measures=list(COMPARISON_MEASURES)
+        )
+        rows = []
+        for item in comparison.measures:
+            year = item.latest
+            if year is None:
+                continue
+            rows.append(
+                PublishedRow(
+                    label=item.measure.label,
+                    unit=item.measure.unit,
+                    year=year.year,
+                    authority=_figure_text(year.authority),
+                    england=_figure_text(year.england),
+                    region=_figure_text(year.region),
+                    neighbours=_figure_text(year.neighbours_mean),
+                )
+            )
+        return PublishedComparison(
+            authority_name=comparison.la_name if comparison.in_files else "",
+            region_name=comparison.region_name,
+            rows=tuple(rows),
+            message=comparison.message,
+        )
+
+    return cached(key, build)
 
 
 # --- Councillor: the members' summary, aggregates only ----------------------------------
@@ -397,15 +517,18 @@ def councillor_home(*, user, query: DashboardQuery, today: date) -> CouncillorHo
     child-level record."""
     _scope, authority, base = _base(user=user, role=Role.COUNCILLOR, query=query, today=today)
     home = CouncillorHome(**vars(base))
-    periods = trend_periods(month=query.month)
-    rows = suppressed_rows(
-        user=user, authority=authority, periods=periods, ids=COUNCILLOR_INDICATORS
-    )
-    series = series_from_rows(rows, periods=periods)
     standards = standards_get()
+    figures = figure_map(
+        authority=authority,
+        query=query,
+        ids=COUNCILLOR_INDICATORS,
+        units=(None,),
+        standards=standards,
+        suppressed=True,
+    )
     home.figures = [
         CouncillorFigure(row=row, question=COUNCILLOR_QUESTIONS.get(row.indicator.id, ""))
-        for row in figure_rows(series, COUNCILLOR_INDICATORS, None, standards, query.period.end)
+        for row in figure_rows(figures, COUNCILLOR_INDICATORS, None)
     ]
     warnings = warnings_get(authority=authority, as_at=base.as_at, standards=standards)
     home.warnings = warning_counts(warnings=warnings, teams=None)
@@ -458,30 +581,25 @@ def chair_home(*, user, query: DashboardQuery, today: date) -> ChairHome:
     home.chair = chair_for_user(user=user, authority=authority)
     if home.chair is None:
         home.message = NO_CHAIR.format(name=user.get_full_name().strip() or user.get_username())
-    periods = trend_periods(month=query.month)
     standards = standards_get()
-    on = query.period.end
-    everyone = series_from_rows(
-        combined_rows(
-            trend_table(authority=authority, start=periods[0].start, end=periods[-1].end),
-            CHAIR_INDICATORS,
-        ),
-        periods=periods,
+    everyone = figure_map(
+        authority=authority,
+        query=query,
+        ids=CHAIR_INDICATORS,
+        units=(None,),
+        standards=standards,
+        child_filter=False,
     )
-    own: dict = {}
+    own: FigureMap = {}
     if home.chair is not None:
-        own = series_from_rows(
-            combined_rows(
-                trend_table(
-                    authority=authority,
-                    start=periods[0].start,
-                    end=periods[-1].end,
-                    chair=home.chair.ref,
-                    ids=CHAIR_INDICATORS,
-                ),
-                CHAIR_INDICATORS,
-            ),
-            periods=periods,
+        own = figure_map(
+            authority=authority,
+            query=query,
+            ids=CHAIR_INDICATORS,
+            units=(None,),
+            standards=standards,
+            chair=home.chair.ref,
+            child_filter=False,
         )
         held = (
             Conference.objects.filter(
@@ -496,18 +614,14 @@ def chair_home(*, user, query: DashboardQuery, today: date) -> ChairHome:
         counts = {row["kind"]: row["n"] for row in held}
         home.held = [(label, counts.get(kind, 0)) for kind, label in ConferenceKind.choices]
         home.held_total = sum(counts.values())
-    for indicator_id in CHAIR_INDICATORS:
-        home.rows.append(
-            ChairRow(
-                indicator=indicator_get(indicator_id),
-                own=figure_row(own[(indicator_id, None)], standards, on)
-                if (indicator_id, None) in own
-                else None,
-                authority=figure_row(everyone[(indicator_id, None)], standards, on)
-                if (indicator_id, None) in everyone
-                else None,
-            )
+    home.rows = [
+        ChairRow(
+            indicator=indicator_get(indicator_id),
+            own=own.get((indicator_id, None)),
+            authority=everyone.get((indicator_id, None)),
         )
+        for indicator_id in CHAIR_INDICATORS
+    ]
     return home
 
 
@@ -515,11 +629,6 @@ def chair_conferences(
     *, user, period: Period, via: str, offset: int = 0, limit: int = 50
 ) -> tuple[Professional | None, list[Conference], int]:
     """The conferences the user chaired in the period, a page of them; logged."""
-    from cpqa.accounts.models import AccessKind
-    from cpqa.accounts.services import access_log_record
-
-    from .selectors import RECORD_TYPE_CONFERENCES
-
     scope = user_scope(user)
     if not scope.has_role(Role.CONFERENCE_CHAIR):
         raise PermissionDenied
@@ -595,18 +704,20 @@ class ReviewingHome(HomeBase):
 
 def reviewing_home(*, user, query: DashboardQuery, today: date, via: str) -> ReviewingHome:
     """Children both looked after and on a plan: the count, its trend, and who they are (logged)."""
-    _scope, authority, base = _base(
-        user=user, role=Role.REVIEWING_OFFICER, query=query, today=today
-    )
+    scope, authority, base = _base(user=user, role=Role.REVIEWING_OFFICER, query=query, today=today)
     home = ReviewingHome(**vars(base))
     ids = ("cpp_and_looked_after",)
     standards = standards_get()
-    series = _series(authority=authority, query=DashboardQuery(month=query.month), ids=ids)
-    on = query.period.end
-    home.figure = next(iter(figure_rows(series, ids, None, standards, on)), None)
-    home.teams = [
-        figure_row(s, standards, on) for (i, ref), s in sorted(series.items(), key=_by_name) if ref
-    ]
+    teams = teams_sorted(teams_visible(scope=scope))
+    figures = figure_map(
+        authority=authority,
+        query=DashboardQuery(month=query.month),
+        ids=ids,
+        units=(None, *(team.ref for team in teams)),
+        standards=standards,
+    )
+    home.figure = figures.get((ids[0], None))
+    home.teams = [figures[(ids[0], t.ref)] for t in teams if (ids[0], t.ref) in figures]
     home.records = indicator_records_list(
         user=user,
         indicator_id=ids[0],
@@ -616,11 +727,6 @@ def reviewing_home(*, user, query: DashboardQuery, today: date, via: str) -> Rev
         via=via,
     )
     return home
-
-
-def _by_name(item) -> tuple:
-    (_, ref), series = item
-    return (series.team_name, ref or "")
 
 
 # --- Administrator -------------------------------------------------------------------------------

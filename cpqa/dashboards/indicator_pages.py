@@ -216,9 +216,7 @@ def indicator_page(*, user, query: IndicatorPageQuery) -> IndicatorPage:
 
     def build() -> dict:
         if suppress:
-            rows = suppressed_rows(
-                user=user, authority=authority, periods=periods, ids=[indicator.id]
-            )
+            rows = suppressed_rows(authority=authority, periods=periods, ids=[indicator.id])
         else:
             table = trend_table(
                 authority=authority,

@@ -14,7 +14,6 @@ and every list shown is written to the access log.
 """
 
 import hashlib
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,7 +39,7 @@ from cpqa.indicators.selectors import (
     IndicatorQuery,
     RecordsPage,
     indicator_context,
-    indicator_rows_for_user,
+    indicator_rows,
     indicator_table,
     standards_get,
 )
@@ -125,6 +124,12 @@ def _data_version(authority: Authority) -> tuple | None:
     return (
         DataVersion.objects.filter(authority=authority).values_list("version", "changed_at").first()
     )
+
+
+@cache
+def indicator_of(indicator_id: str) -> Indicator:
+    """The registered indicator (looked up once per id in a process)."""
+    return indicator_get(indicator_id)
 
 
 def cache_key(*, authority: Authority, parts: tuple, version: tuple | None = None) -> str:
@@ -305,7 +310,7 @@ def trend_table(
 def combined_rows(table: pl.DataFrame, ids: Sequence[str]) -> pl.DataFrame:
     """The rows of these indicators; for an indicator with a breakdown (not shares), the
     breakdown values added up into one row with no breakdown, as the whole of it."""
-    wanted = [indicator_get(i) for i in ids]
+    wanted = [indicator_of(i) for i in ids]
     plain = [i.id for i in wanted if not i.breakdown_values]
     summed = [i for i in wanted if i.breakdown_values and not i.breakdown_shares]
     frame = table.with_columns(pl.col("indicator", "team_ref", "team", "breakdown").cast(pl.String))
@@ -358,43 +363,61 @@ def series_from_rows(
         pl.col("breakdown").is_null() if breakdown is None else pl.col("breakdown") == breakdown
     )
     position = {period.start: index for index, period in enumerate(periods)}
+    empty = [SeriesPoint(p.start, p.end, None, None, None) for p in periods]
     result: dict[tuple[str, str | None], Series] = {}
     has_flags = "suppressed" in selected.columns
+    columns = ["indicator", "team_ref", "team", "period_start", "period_end", "numerator"]
+    columns += ["denominator", "value", *(["suppressed", "small"] if has_flags else [])]
     # Aggregates: at most indicators x teams x months rows, not a row per child.
-    for row in selected.iter_rows(named=True):
-        index = position.get(row["period_start"])
+    for row in selected.select(columns).iter_rows():
+        indicator_id, team_ref, team_name, start, end, numerator, denominator, value = row[:8]
+        index = position.get(start)
         if index is None:
             continue
-        key = (row["indicator"], row["team_ref"])
+        key = (indicator_id, team_ref)
         series = result.get(key)
         if series is None:
             series = Series(
-                indicator=indicator_get(row["indicator"]),
-                team_ref=row["team_ref"],
-                team_name=row["team"] or "",
-                points=[SeriesPoint(p.start, p.end, None, None, None) for p in periods],
+                indicator=indicator_of(indicator_id),
+                team_ref=team_ref,
+                team_name=team_name or "",
+                points=list(empty),
             )
             result[key] = series
         series.points[index] = SeriesPoint(
-            period_start=row["period_start"],
-            period_end=row["period_end"],
-            numerator=row["numerator"],
-            denominator=row["denominator"],
-            value=row["value"],
-            suppressed=bool(row.get("suppressed")) if has_flags else False,
-            small=bool(row.get("small")) if has_flags else False,
+            period_start=start,
+            period_end=end,
+            numerator=numerator,
+            denominator=denominator,
+            value=value,
+            suppressed=bool(row[8]) if has_flags else False,
+            small=bool(row[9]) if has_flags else False,
         )
     return result
 
 
 def suppressed_rows(
-    *, user, authority: Authority, periods: Sequence[Period], ids: Sequence[str]
+    *, authority: Authority, periods: Sequence[Period], ids: Sequence[str]
 ) -> pl.DataFrame:
-    """The months of these indicators as a councillor may see them: small numbers suppressed
-    (by the indicators app), and `small` where a figure is itself from 1 to 4."""
+    """The months of these indicators for the authority and every team with small numbers
+    suppressed (by the indicators app's suppression), and `small` where a withheld figure
+    is itself from 1 to 4; cached. What a councillor sees, whatever their other roles."""
     start, end = periods[0].start, periods[-1].end
-    rows = indicator_rows_for_user(
-        user=user, query=IndicatorQuery(start=start, end=end, by="month", indicators=tuple(ids))
+    key = cache_key(
+        authority=authority,
+        parts=("suppressed", start, end, tuple(ids), standards_get().fingerprint()),
+    )
+    return cached(key, lambda: _suppressed_rows(authority=authority, start=start, end=end, ids=ids))
+
+
+def _suppressed_rows(
+    *, authority: Authority, start: date, end: date, ids: Sequence[str]
+) -> pl.DataFrame:
+    rows = indicator_rows(
+        authority=authority,
+        query=IndicatorQuery(start=start, end=end, by="month", indicators=tuple(ids)),
+        suppress=True,
+        all_teams=True,
     )
     refs = dict(Team.objects.filter(authority=authority).values_list("name", "ref"))
     schema = {
@@ -427,7 +450,7 @@ def suppressed_rows(
     # Which withheld figures are themselves small (shown as "fewer than 5", as the
     # indicators app does): worked out from the unsuppressed figures.
     full = indicator_table(authority=authority, start=start, end=end, by="month")
-    kinds = {i: indicator_get(i).kind for i in ids}
+    kinds = {i: indicator_of(i).kind for i in ids}
     count_like = [i for i, kind in kinds.items() if kind in ("count", "percentage", "rate")]
     share_like = [i for i, kind in kinds.items() if kind in ("percentage", "mean")]
     smalls = (
@@ -706,19 +729,6 @@ def filtered_records_list(
         hidden=everyone - records.height,
         offset=offset,
     )
-
-
-def teams_by_ref(*, authority: Authority) -> dict[str, str]:
-    return dict(Team.objects.filter(authority=authority).values_list("ref", "name"))
-
-
-def group_by_team(counts: list[WarningCount]) -> dict[str | None, dict[str, tuple[int, int]]]:
-    """{team ref: {list slug: (total, overdue)}}, for tables of teams side by side."""
-    result: dict[str | None, dict[str, tuple[int, int]]] = defaultdict(dict)
-    for count in counts:
-        for team, figures in count.by_team.items():
-            result[team][count.slug] = figures
-    return result
 
 
 @dataclass

@@ -106,7 +106,7 @@ def home(request: HttpRequest, role: str) -> HttpResponse:
         default_month=options.default_month,
         teams=options.teams,
         offer=offer,
-        everyone="All your teams" if scope.team_ids is not None else "Whole authority",
+        everyone=None if scope.team_ids is not None else "Whole authority",
     )
     query = form.query()
     context = {

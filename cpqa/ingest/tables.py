@@ -365,19 +365,22 @@ def date_expr(column: pl.Expr) -> pl.Expr:
     """Text to a date: ISO dates and datetimes, or dd/mm/yyyy (time ignored); else null."""
     iso = column.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
     uk = column.str.extract(r"^(\d{1,2}/\d{1,2}/\d{4})", 1).str.to_date("%d/%m/%Y", strict=False)
-    return (
+    day = (
         pl.when(column.str.contains(ISO_DATE))
         .then(iso)
         .when(column.str.contains(UK_DATE))
         .then(uk)
         .otherwise(None)
     )
+    # Year 0 parses in polars but no database or Python date can hold it.
+    return pl.when(day.dt.year() >= 1).then(day)
 
 
 def month_expr(column: pl.Expr) -> pl.Expr:
     as_month = (column + "-01").str.to_date("%Y-%m-%d", strict=False)
     whole = pl.when(column.str.contains(MONTH_ONLY)).then(as_month).otherwise(date_expr(column))
-    return whole.dt.truncate("1mo")
+    month = whole.dt.truncate("1mo")
+    return pl.when(month.dt.year() >= 1).then(month)
 
 
 def flag_expr(column: pl.Expr) -> pl.Expr:
@@ -400,7 +403,9 @@ def convert_expr(check: Check, column: pl.Expr) -> pl.Expr:
     if check.kind == Kind.FLAG:
         return flag_expr(column)
     if check.kind == Kind.NUMBER:
-        return column.str.replace_all(",", "").cast(pl.Float64, strict=False)
+        number = column.str.replace_all(",", "").cast(pl.Float64, strict=False)
+        # NaN and infinity are not numbers a table can mean (SQLite stores NaN as NULL).
+        return pl.when(number.is_finite()).then(number)
     if check.kind == Kind.INTEGER:
         number = column.cast(pl.Float64, strict=False)
         return pl.when(number == number.floor()).then(number.cast(pl.Int64)).otherwise(None)

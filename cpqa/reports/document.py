@@ -142,11 +142,15 @@ class SourceRun:
     def text(self) -> str:
         parts = [f"{self.file_name} ({self.format}"]
         if self.period_start and self.period_end:
-            parts.append(f", {self.period_start:%d %b %Y} to {self.period_end:%d %b %Y}")
+            parts.append(f", {_day(self.period_start)} to {_day(self.period_end)}")
         parts.append(")")
         if self.imported:
-            parts.append(f", imported {self.imported:%d %b %Y %H:%M}")
+            parts.append(f", imported {_day(self.imported)} {self.imported:%H:%M}")
         return "".join(parts)
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
 
 
 @dataclass

@@ -153,7 +153,6 @@ def test_series_by_month_with_breakdowns_added_up(service):
 def test_a_councillors_rows_are_suppressed_and_say_which_are_small(service, make_user):
     periods = trend_periods(month=JANUARY, months=1)
     rows = suppressed_rows(
-        user=make_user(Role.COUNCILLOR),
         authority=service.authority,
         periods=periods,
         ids=["s47_started"],

@@ -87,8 +87,9 @@ def test_a_team_managers_home(client, service, make_user):
     seen = row_text(response, 'data-indicator="cpp_seen_within_standard"')
     assert "100.0%" in seen and "50.0%" in seen and "Green" in seen
     # The team's due and overdue work.
-    assert row_text(response, 'data-warning="initial-conferences"').endswith("2 0")
-    assert row_text(response, 'data-warning="core-groups"').endswith("1 0")
+    # (overdue, in the list)
+    assert row_text(response, 'data-warning="initial-conferences"').endswith("2 2")
+    assert row_text(response, 'data-warning="core-groups"').endswith("1 1")
     assert row_text(response, 'data-warning="publication"').endswith("0 1")
     assert row_text(response, 'data-warning="visits"').endswith("0 0")
     # Drill-down to the records counted, for North.
@@ -152,11 +153,14 @@ def test_an_operations_manager_sees_their_teams_or_every_team(client, service, m
     signed_in(client, make_user(Role.OPERATIONS_MANAGER))
     response = client.get("/dashboard/operations_manager/")
     assert "No team is linked to your account, so every team is shown" in text_of(response)
-    row = row_text(response, 'data-warning="initial-conferences"')
-    # 10 overdue in all: North 2, South 8.
-    assert row.startswith("Initial conferences approaching or past day 15 10 overdue")
+    # Overdue work, a row a team; initial conferences: 10 overdue in all, North 2, South 8.
+    everyone = row_text(response, 'id="warnings-all"')
+    assert everyone == "All 1 1 listed 0 1 listed 10 10 listed 2 2 listed 0 1 listed 0 1 listed"
     title = "Initial conferences approaching or past day 15"
-    assert row.endswith(f"2 overdue: {title}, North 8 overdue: {title}, South")
+    assert row_text(response, 'data-team="T1"') == (
+        f"North 0 0 2 overdue: {title}, North 1 overdue: Core groups overdue, North 0 0"
+    )
+    assert f"8 overdue: {title}, South" in row_text(response, 'data-team="T2"')
 
 
 def test_an_operations_manager_linked_to_a_team(client, service, make_user):

@@ -207,9 +207,8 @@ def _empty_caches():
     caches["indicators"].clear()
 
 
-@pytest.fixture
-def loaded(authority):
-    """The authority with the data above, imported as one run."""
+def fenshire_load(authority):
+    """Load the data above into the authority, as one import run."""
     import uuid
 
     from django.utils import timezone
@@ -234,6 +233,12 @@ def loaded(authority):
     authority.child_population = 10_000
     authority.save(update_fields=["child_population"])
     return authority
+
+
+@pytest.fixture
+def loaded(authority):
+    """The authority with the data above, imported as one run."""
+    return fenshire_load(authority)
 
 
 @pytest.fixture

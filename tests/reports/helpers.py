@@ -11,7 +11,9 @@ def table(report: Report, sheet: str) -> Table:
 
 def texts(found: Table) -> list[list[str]]:
     """Each row as the text shown, a rating written after the value: "66.7% red"."""
-    return [[cell.text + (f" {cell.tag}" if cell.tag else "") for cell in row] for row in found.rows]
+    return [
+        [cell.text + (f" {cell.tag}" if cell.tag else "") for cell in row] for row in found.rows
+    ]
 
 
 def row(found: Table, first: str) -> list[str]:

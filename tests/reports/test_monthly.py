@@ -52,11 +52,20 @@ def test_the_register(report):
     assert row(register, "North")[:4] == ["1", "2", "0", "3"]
     assert row(register, "South")[:4] == ["1", "1", "1", "1"]
     categories = table(report, "Plans by category")
-    assert headers(categories)[1:3] == ["Neglect", "Physical abuse"]
-    assert row(categories, "North") == ["1", "0", "0", "1", "0", "0"]  # NEG, EMO
-    assert row(categories, "South") == ["0", "1", "0", "0", "0", "0"]  # PHY
+    assert texts(categories)[:3] == [
+        ["Neglect", "1"],
+        ["Physical abuse", "1"],
+        ["Sexual abuse", "0"],
+    ]
+    by_team = table(report, "Plans by category by team")
+    assert by_team.workbook_only
+    assert headers(by_team)[1:3] == ["Neglect", "Physical abuse"]
+    assert row(by_team, "North") == ["1", "0", "0", "1", "0", "0"]  # NEG, EMO
+    assert row(by_team, "South") == ["0", "1", "0", "0", "0", "0"]  # PHY
     # P-S0: 2 June to 15 September, more than 3 and up to 6 months.
-    assert row(table(report, "Plans ended by length"), "South")[:3] == ["1", "0.0%", "100.0%"]
+    assert row(table(report, "Plans ended by length"), "3 to 6 months") == ["100.0%"]
+    ended = table(report, "Plans ended by length by team")
+    assert row(ended, "South")[:3] == ["1", "0.0%", "100.0%"]
     # 4 children on a plan per 10,000 children of 10,000: 4.0.
     assert "Children on a plan per 10,000 children at the end of the period: 4.0" in all_text(
         report
@@ -77,6 +86,7 @@ def test_conference_timescales_by_team(report):
     assert row(timescales, "South")[:3] == ["1", "1", "100.0% green"]
     assert whole[7] == "66.7% red"  # quorate: K1 and K3, not K2
     assert row(table(report, "Parents at conferences"), "Whole authority")[0] == "66.7%"
+    assert "Conferences attended by parents: 66.7%" in all_text(report)
 
 
 def test_attendance_by_agency_with_the_reasons_for_low_attendance(report):
@@ -130,3 +140,7 @@ def test_a_team_manager_sees_the_authority_and_their_team(loaded, teams, make_us
     assert "South" not in {r[2] for r in texts(table(report, "All figures"))}
     assert "your teams (North)" in report.summary[0]
     assert AccessLogEntry.objects.count() == 0  # no child is named
+
+
+def test_every_indicator_has_its_place(report):
+    assert "other" not in [section.key for section in report.sections]

@@ -52,7 +52,13 @@ def parse(text: str) -> ReportPeriod:
             "quarter",
             "Q4 2025-26 (January to March 2026)",
         ),
-        ("2025-26", date(2025, 4, 1), date(2026, 3, 31), "year", "2025-26 (April 2025 to March 2026)"),
+        (
+            "2025-26",
+            date(2025, 4, 1),
+            date(2026, 3, 31),
+            "year",
+            "2025-26 (April 2025 to March 2026)",
+        ),
     ],
 )
 def test_the_forms(text, start, end, kind, label):

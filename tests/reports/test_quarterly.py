@@ -57,7 +57,9 @@ def test_signals_from_the_monthly_series(report):
     # Enquiries by month: 21 months of 0, then 10, 12, 3. Mean 25/24 = 1.04; the mean
     # moving range (10 + 2 + 9)/23 = 0.91; two sigma 1.04 + 2/3 x 2.66 x 0.91 = 2.66.
     # July, August and September are all beyond it: 2 of 3 near the upper limit.
-    enquiries = [r for r in signals if r[:2] == ["Whole authority", "Child protection enquiries started"]]
+    enquiries = [
+        r for r in signals if r[:2] == ["Whole authority", "Child protection enquiries started"]
+    ]
     assert enquiries and enquiries[0][2:4] == ["higher than usual", "July 2025"]
     # Unallocated at the end of each month: 0 for 23 months, then 2 in September, above the
     # upper limit 2/24 + 2.66 x 2/23 = 0.31: a concern, as fewer is better.
@@ -101,7 +103,23 @@ def test_charts_for_the_standards_with_their_readings(report):
     signals = next(section for section in report.sections if section.key == "signals")
     charts = [block.chart for block in signals.blocks if block.block == "chart"]
     titles = [chart.title for chart in charts]
-    assert "Initial conferences held on time, by month" in titles
-    assert "Child protection enquiries started, by month" in titles  # it has a signal
-    enquiries = charts[titles.index("Child protection enquiries started, by month")]
-    assert enquiries.drawn and "<script" not in enquiries.svg
+    assert "Initial conferences held on time, by month" in titles  # it has a standard
+    # A signal of concern is charted; a change that is neither better nor worse is not.
+    assert "Children on a plan without a social worker, by month" in titles
+    assert "Child protection enquiries started, by month" not in titles
+    unallocated = charts[titles.index("Children on a plan without a social worker, by month")]
+    assert unallocated.drawn and "<script" not in unallocated.svg
+
+
+def test_exceptions_and_signals_by_indicator_on_the_page(report):
+    exceptions = table(report, "Exceptions by indicator")
+    assert not exceptions.workbook_only and table(report, "Exceptions").workbook_only
+    assert row(exceptions, "Initial conferences held on time") == [
+        "66.7% (red): Below the amber band of the standard (target 85%)",
+        "North: 50.0% (red): Below the amber band of the standard (target 85%)",
+    ]
+    signals = table(report, "Signals by indicator")
+    assert row(signals, "Child protection enquiries started")[0] == (
+        "higher than usual since July 2025"
+    )
+    assert table(report, "By team").workbook_only

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cpqa.accounts.roles import AUTHORITY_CHILD_ROLES, TEAM_ROLES, Role
+from cpqa.reports.registry import REPORTS
 
 ANONYMOUS = "anonymous"
 VISITORS: tuple[str, ...] = (ANONYMOUS, *Role.values)
@@ -142,6 +143,33 @@ MATRIX: dict[str, Rule] = {
     ),
     "indicators:definitions": signed_in(),
     "indicators:records": child_level(team=ALLOWED, note="team roles: their teams' only"),
+    # Dashboards: every signed-in role has a home; the indicator pages are
+    # aggregates (councillors' suppressed); warnings and drill-down list children.
+    "dashboards:dashboard": signed_in(note="sends the user to their first role's home"),
+    "dashboards:home": signed_in(OWN, note="a user's own roles only"),
+    "dashboards:chair-conferences": only(Role.CONFERENCE_CHAIR.value),
+    "dashboards:indicator": rule(
+        default=ALLOWED,
+        **{ADMINISTRATOR: FORBIDDEN},
+        note="councillors: small numbers suppressed",
+    ),
+    "dashboards:records": child_level(team=ALLOWED, note="team roles: their teams' only"),
+    "dashboards:warnings": child_level(team=ALLOWED, note="team roles: their teams' only"),
+    "dashboards:warning-list": child_level(team=ALLOWED, note="team roles: their teams' only"),
+    # Reports: each to the roles it is for (cpqa/reports/registry.py). Shown for
+    # the health check (child-level; councillors get its aggregate version) and
+    # the monthly report's workbook.
+    "reports:index": signed_in(note="lists the reports the user may have"),
+    "reports:report": rule(
+        **dict.fromkeys(
+            REPORTS["health-check"].roles | REPORTS["health-check"].aggregate_roles, ALLOWED
+        ),
+        note="health check: councillors get figures without children",
+    ),
+    "reports:download": rule(
+        **dict.fromkeys(REPORTS["monthly"].roles, ALLOWED),
+        note="monthly report as a workbook; logged as an export",
+    ),
     # The admin: administrators only (they have is_staff); no sign-in page of its own.
     ADMIN_ANY: only(ADMINISTRATOR, note="every admin page not listed here"),
     "admin:login": only(ADMINISTRATOR, note="sends to cpqa's sign-in"),
@@ -210,7 +238,21 @@ PARAMETERS: dict[str, Source] = {
     "name": lambda fixture, role, own: "supervision",
     "format": lambda fixture, role, own: "csv",
     "indicator_id": lambda fixture, role, own: "cpp_open_at_end",
+    "slug": lambda fixture, role, own: "visits",
 }
+
+# Values that differ by URL pattern, where one parameter name means different things.
+ENTRY_PARAMETERS: dict[str, dict[str, Source]] = {
+    "reports:report": {"name": lambda fixture, role, own: "health-check"},
+    "reports:download": {
+        "name": lambda fixture, role, own: "monthly",
+        "format": lambda fixture, role, own: "xlsx",
+    },
+}
+
+
+# Query strings a page needs to show anything (asked with none, it says what is missing).
+ENTRY_QUERIES: dict[str, str] = {"dashboards:records": "category=NEG"}
 
 
 # --- The table in docs/security.md -----------------------------------------------------

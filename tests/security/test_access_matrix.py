@@ -22,6 +22,8 @@ from tests.security.access_matrix import (
     ADMIN_ANY,
     ALLOWED,
     ANONYMOUS,
+    ENTRY_PARAMETERS,
+    ENTRY_QUERIES,
     FORBIDDEN,
     MATRIX,
     NOT_FOUND,
@@ -65,6 +67,8 @@ def parameter_values(entry: UrlEntry, fixture, role: str | None, own: bool) -> d
             values[name] = str(fixture.users[Role.SENIOR_MANAGER].pk)
         elif name == "content_type_id":
             values[name] = str(ContentType.objects.get_for_model(User).pk)
+        elif name in ENTRY_PARAMETERS.get(entry.key, {}):
+            values[name] = ENTRY_PARAMETERS[entry.key][name](fixture, role, own)
         elif name in PARAMETERS:
             values[name] = PARAMETERS[name](fixture, role, own)
         else:
@@ -124,6 +128,8 @@ def test_each_role_gets_what_the_table_says_and_every_child_shown_is_logged(worl
             for own, wanted in checks:
                 try:
                     url = entry.url(parameter_values(entry, fixture, role, own))
+                    if entry.key in ENTRY_QUERIES:
+                        url += "?" + ENTRY_QUERIES[entry.key]
                 except MissingParameter as missing:
                     unfilled.append(f"{entry.key} <{missing}>")
                     break

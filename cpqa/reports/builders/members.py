@@ -18,7 +18,7 @@ from datetime import date
 
 import polars as pl
 
-from cpqa.indicators.registry import indicator_get
+from cpqa.indicators.registry import indicator_get, indicators
 from cpqa.indicators.suppression import Relation, complementary
 from cpqa.nationalstats.charts import measure_bar_chart, reporting_year
 from cpqa.nationalstats.measures import PERCENT
@@ -44,6 +44,7 @@ from ..selectors import (
     comparison_get,
     data_first_date,
     indicator_frame,
+    indicator_periods,
     teams_shown,
 )
 from ..spc import Direction, Polarity, Reading, Rule
@@ -489,8 +490,7 @@ def members_build(*, access: ReportAccess, period: ReportPeriod, today: date) ->
         raise PeriodError(WHOLE_MONTHS)
     authority = access.authority
     report = report_start(access=access, period=period, today=today)
-    kinds = {i: indicator_get(i).kind for i in MEMBERS_INDICATORS}
-    kinds.update({i: indicator_get(i).kind for i, _ in OWN_MEASURES.values()})
+    kinds = {indicator.id: indicator.kind for indicator in indicators()}
     first, last = series_months(period, count=SERIES_MONTHS)
     year_earlier = period.year_earlier()
 
@@ -505,7 +505,9 @@ def members_build(*, access: ReportAccess, period: ReportPeriod, today: date) ->
     if period.kind == "month" and year_earlier.start >= first:
         periods, periods_all = monthly, monthly_all
     else:
-        periods, periods_all = frames(year_earlier.start, period.end, period.grouping)
+        shown = [year_earlier, period]
+        periods = indicator_periods(authority=authority, periods=shown, suppress=True)
+        periods_all = indicator_periods(authority=authority, periods=shown)
     comparison = comparison_get(authority=authority)
     published_years = sorted(
         {item.latest.year for item in comparison.measures if item.latest is not None}
@@ -643,7 +645,11 @@ def members_build(*, access: ReportAccess, period: ReportPeriod, today: date) ->
     report.add(question_section)
     report.add(measures)
     report.add(comparison_section)
-    report.add(Section("figures", "The figures").add(_figures_table(rows, period, year_earlier)))
+    report.add(
+        Section("figures", "The figures").add(
+            _figures_table(rows, period, year_earlier), _monthly_table(monthly)
+        )
+    )
     return report
 
 

@@ -69,6 +69,12 @@ LOW_ATTENDANCE_NOTE = (
     "(for the whole authority)."
 )
 RATE = "Children on a plan per 10,000 children at the end of the period"
+PARENTS_ATTENDED = "Conferences attended by parents"
+PARENTS_TOOK_PART = "Conferences in which parents took part"
+BY_TEAM_IN_WORKBOOK = (
+    'These figures by team are in the workbook (XLSX): the sheets "Plans by category by '
+    'team" and "Plans ended by length by team".'
+)
 
 STANDARD_INDICATORS = (
     "icpc_within_15_working_days",
@@ -129,6 +135,7 @@ def team_table(
     title: str,
     columns: list[tuple[str, str]],
     note: str = "",
+    workbook_only: bool = False,
 ) -> Table:
     """Teams as rows (the whole authority first), one indicator per column."""
     rows = [
@@ -141,11 +148,18 @@ def team_table(
         columns=[Column("Team"), *(_column(i, header) for i, header in columns)],
         rows=rows,
         note=note,
+        workbook_only=workbook_only,
     )
 
 
 def breakdown_table(
-    figures: PeriodFigures, *, indicator_id: str, sheet: str, title: str, note: str = ""
+    figures: PeriodFigures,
+    *,
+    indicator_id: str,
+    sheet: str,
+    title: str,
+    note: str = "",
+    workbook_only: bool = False,
 ) -> Table:
     """Teams as rows, one breakdown value (category, risk, item) per column."""
     indicator = indicator_get(indicator_id)
@@ -164,7 +178,27 @@ def breakdown_table(
         ],
         rows=rows,
         note=note,
+        workbook_only=workbook_only,
     )
+
+
+def authority_breakdown_table(
+    figures: PeriodFigures, *, indicator_id: str, sheet: str, title: str, header: str
+) -> Table:
+    """The whole authority's figure for each breakdown value, one value a row."""
+    indicator = indicator_get(indicator_id)
+    kind = "percent" if indicator.kind == "percentage" else "count"
+    return Table(
+        sheet=sheet,
+        title=title,
+        columns=[Column(indicator.breakdown.capitalize() if indicator.breakdown else ""),
+                 Column(header, kind)],
+        rows=[
+            [text_cell(breakdown_label(indicator_id, value)),
+             figures.cell(indicator_id, None, value)]
+            for value in indicator.breakdown_values
+        ],
+    )  # fmt: skip
 
 
 def _standards_summary(figures: PeriodFigures) -> Table:
@@ -241,18 +275,37 @@ def _register(figures: PeriodFigures) -> Section:
             ),
         ),
         Figures(((RATE, figure_cell(rate).text),)),
-        breakdown_table(
+        authority_breakdown_table(
             figures,
             indicator_id="cpp_started_by_category",
             sheet="Plans by category",
-            title="Plans started, by the initial category of abuse",
+            title="Plans started, by the initial category of abuse (the whole authority)",
+            header="Plans started",
+        ),
+        breakdown_table(
+            figures,
+            indicator_id="cpp_started_by_category",
+            sheet="Plans by category by team",
+            title="Plans started, by the initial category of abuse, by team",
+            workbook_only=True,
+        ),
+        Table(
+            sheet="Plans ended by length",
+            title="Plans ended, by how long they had lasted (the whole authority)",
+            columns=[Column("Length"), Column("Share of the plans ended", "percent")],
+            rows=[
+                [text_cell(label), figures.cell(indicator_id, None)]
+                for indicator_id, label in DURATIONS
+            ],
         ),
         team_table(
             figures,
-            sheet="Plans ended by length",
-            title="Plans ended, by how long they had lasted (share of the plans ended)",
+            sheet="Plans ended by length by team",
+            title="Plans ended, by how long they had lasted (share of the plans ended), by team",
             columns=[("cpp_ended", "Plans ended"), *DURATIONS],
+            workbook_only=True,
         ),
+        Paragraph(BY_TEAM_IN_WORKBOOK),
     )
     return section
 
@@ -307,6 +360,12 @@ def _conferences(figures: PeriodFigures) -> Section:
             note=RAG_NOTE,
         ),
         _funnel(figures, "icpc_within_15_working_days"),
+        Figures(
+            (
+                (PARENTS_ATTENDED, figures.cell("conference_parents_attended", None).text),
+                (PARENTS_TOOK_PART, figures.cell("conference_parents_participated", None).text),
+            )
+        ),
         team_table(
             figures,
             sheet="Parents at conferences",
@@ -315,8 +374,9 @@ def _conferences(figures: PeriodFigures) -> Section:
                 ("conference_parents_attended", "Parents attended"),
                 ("conference_parents_participated", "Parents took part"),
             ],
+            workbook_only=True,
         ),
-    )
+    )  # fmt: skip
     indicator = indicator_get("conference_child_participation")
     rows = [
         [

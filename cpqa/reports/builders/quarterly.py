@@ -47,6 +47,14 @@ from .common import (
 SERIES_MONTHS = 24
 PREVIOUS_PERIODS = 4
 WHOLE_AUTHORITY = "Whole authority"
+EXCEPTIONS_NOTE = (
+    "An exception is a figure rated red (below the amber band of its standard) or a signal "
+    "of concern in the monthly figures. The workbook lists each one on its own row."
+)
+BY_TEAM_IN_WORKBOOK = (
+    "The period's figures by team, for every indicator, are in the workbook (XLSX), on "
+    'the sheet "By team"; the exceptions above name the teams that need attention.'
+)
 NO_ACTIONS = (
     "No actions are recorded yet. Recording the actions taken against each exception is "
     "not yet part of cpqa; until it is, record them in the management team's minutes."
@@ -213,7 +221,7 @@ def quarterly_build(*, access: ReportAccess, period: ReportPeriod, today: date) 
     charted = [
         series
         for series in authority_series.values()
-        if series.indicator.standards or series.reading.reading in SIGNAL_READINGS
+        if series.indicator.standards or series.reading.reading == Reading.CONCERN
     ]
     for series in charted:
         terms = terms_for(series.indicator, standards, period.end)
@@ -223,6 +231,14 @@ def quarterly_build(*, access: ReportAccess, period: ReportPeriod, today: date) 
         chart = series_chart(series, title=f"{series.name}, by month", target=target)
         signals.add(ChartBlock(chart, note=series.reading.sentence))
     signals.add(
+        _grouped(
+            signal_rows,
+            sheet="Signals by indicator",
+            title="Signals of real change in the monthly figures, by indicator",
+            columns=["Whole authority", "Teams"],
+            cell=lambda r: f"{r[2]} since {r[3]}" if r[3] else r[2],
+            empty=NO_SIGNALS,
+        ),
         Table(
             sheet="Signals",
             title="Signals of real change in the monthly figures, the authority and each team",
@@ -235,7 +251,8 @@ def quarterly_build(*, access: ReportAccess, period: ReportPeriod, today: date) 
             ],
             rows=signal_rows,
             empty=NO_SIGNALS,
-        )
+            workbook_only=True,
+        ),
     )
 
     # Exceptions: red ratings and signals of concern.
@@ -269,6 +286,15 @@ def quarterly_build(*, access: ReportAccess, period: ReportPeriod, today: date) 
         )
     report.add(
         Section("exceptions", "Exceptions").add(
+            Paragraph(EXCEPTIONS_NOTE),
+            _grouped(
+                exception_rows,
+                sheet="Exceptions by indicator",
+                title=f"Exceptions in {period.short_label}, by indicator",
+                columns=["Whole authority", "Teams"],
+                cell=lambda r: f"{r[2]}: {r[3]}",
+                empty=NO_EXCEPTIONS,
+            ),
             Table(
                 sheet="Exceptions",
                 title=f"Exceptions in {period.short_label}",
@@ -280,7 +306,8 @@ def quarterly_build(*, access: ReportAccess, period: ReportPeriod, today: date) 
                 ],
                 rows=exception_rows,
                 empty=NO_EXCEPTIONS,
-            )
+                workbook_only=True,
+            ),
         )
     )
     report.add(signals)
@@ -290,6 +317,7 @@ def quarterly_build(*, access: ReportAccess, period: ReportPeriod, today: date) 
     by_team = [i for i in headline if i.by_team]
     report.add(
         Section("teams", "The period by team").add(
+            Paragraph(BY_TEAM_IN_WORKBOOK),
             Table(
                 sheet="By team",
                 title=f"{period.short_label} by team",
@@ -311,11 +339,44 @@ def quarterly_build(*, access: ReportAccess, period: ReportPeriod, today: date) 
                     ]
                     for indicator in by_team
                 ],
+                workbook_only=True,
             ),
             _trend_table(authority_series.values()),
         )
     )
     return report
+
+
+def _grouped(
+    rows: list[list[Cell]], *, sheet: str, title: str, columns: list[str], cell, empty: str
+) -> Table:
+    """One row per indicator: what concerns the whole authority, and which teams.
+
+    rows: [where, indicator, ...] rows; cell(texts) writes one of them for a column.
+    """
+    order: dict[str, dict[str, list[str]]] = {}
+    for row in rows:
+        texts = [c.text + (f" ({c.tag})" if c.tag else "") for c in row]
+        where, indicator = texts[0], texts[1]
+        entry = order.setdefault(indicator, {"whole": [], "teams": []})
+        if where == WHOLE_AUTHORITY:
+            entry["whole"].append(cell(texts))
+        else:
+            entry["teams"].append(f"{where}: {cell(texts)}")
+    return Table(
+        sheet=sheet,
+        title=title,
+        columns=[Column("Indicator"), *(Column(header) for header in columns)],
+        rows=[
+            [
+                text_cell(indicator),
+                text_cell("; ".join(entry["whole"])),
+                text_cell("; ".join(entry["teams"])),
+            ]
+            for indicator, entry in order.items()
+        ],
+        empty=empty,
+    )
 
 
 def _trend_table(series_list) -> Table:
