@@ -31,8 +31,10 @@ def child_event_ref(child: pl.Expr, kind: str, day: pl.Expr) -> pl.Expr:
 def numbered_when_repeated(ref: pl.Expr) -> pl.Expr:
     """Make refs unique by numbering repeats: 'x', 'x#2', 'x#3' in the order given."""
     occurrence = pl.int_range(pl.len()).over(ref) + 1
-    return pl.when(occurrence == 1).then(ref).otherwise(
-        pl.concat_str([ref, pl.lit("#"), occurrence.cast(pl.String)])
+    return (
+        pl.when(occurrence == 1)
+        .then(ref)
+        .otherwise(pl.concat_str([ref, pl.lit("#"), occurrence.cast(pl.String)]))
     )
 
 

@@ -130,6 +130,7 @@ def _supersede(*, authority: Authority, parsed: ParsedFile, run: ImportRun) -> d
     removed: dict[str, int] = {}
     if not older:
         return removed
+    table_of_model = {table.model._meta.label: table.name for table in fact_tables()}
     for table in reversed(fact_tables()):
         if table.name not in parsed.frames or table.name in KEPT_ON_SUPERSESSION:
             continue
@@ -139,7 +140,7 @@ def _supersede(*, authority: Authority, parsed: ParsedFile, run: ImportRun) -> d
         count = stale.count()
         if count:
             try:
-                stale.delete()
+                _, by_model = stale.delete()
             except ProtectedError as exc:
                 blockers = sorted({str(obj) for obj in exc.protected_objects})[:5]
                 raise FactLoadError(
@@ -149,7 +150,12 @@ def _supersede(*, authority: Authority, parsed: ParsedFile, run: ImportRun) -> d
                         )
                     ]
                 ) from None
-            removed[table.name] = count
+            # What went with them (e.g. the enquiries of a referral no longer in the
+            # source) is counted too, under its own table, so that the outcome says so.
+            for label, deleted in by_model.items():
+                name = table_of_model.get(label)
+                if name is not None and deleted:
+                    removed[name] = removed.get(name, 0) + deleted
     ImportRun.objects.filter(pk__in=[candidate.pk for candidate in older]).update(superseded_by=run)
     return removed
 

@@ -31,7 +31,7 @@ from cpqa.ingest.services import KEPT_ON_SUPERSESSION
 
 FORMULAS = [
     "=1+1",
-    "=HYPERLINK(\"http://example.invalid/?\"&A1,\"click\")",
+    '=HYPERLINK("http://example.invalid/?"&A1,"click")',
     "+cmd|' /C calc'!A0",
     "-2+3",
     "@SUM(1,2)",
@@ -40,9 +40,9 @@ FORMULAS = [
 ]
 INJECTIONS = [
     "'; DROP TABLE casework_child; --",
-    "\" OR 1=1 --",
+    '" OR 1=1 --',
     "<script>alert(1)</script>",
-    "\"><img src=x onerror=alert(1)>",
+    '"><img src=x onerror=alert(1)>',
     "{{ 7*7 }}",
     "{% debug %}",
     "${7*7}",
@@ -158,7 +158,9 @@ NASTY = [*FORMULAS, *INJECTIONS, *UNICODE, *NUMBERS, *DATES, "", " ", "  ", "x" 
 ANY_TEXT = st.text(st.characters(codec="utf-8"), max_size=80)
 # Text safe for XML 1.0 (no control characters but tab and newline).
 XML_TEXT = st.text(
-    st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Co"), exclude_characters="\ufffe\uffff"),
+    st.characters(
+        codec="utf-8", exclude_categories=("Cc", "Cs", "Co"), exclude_characters="\ufffe\uffff"
+    ),
     max_size=40,
 )
 
@@ -205,15 +207,19 @@ class UnreadableDatabase(AssertionError):
 
 
 def table_rows(model, *, where: str = "", params: Iterable = ()) -> list[tuple]:
-    """Every row of a model's table, every column, in primary key order (raw SQL: no ORM)."""
-    quoted = connection.ops.quote_name(model._meta.db_table)
-    sql = f"SELECT * FROM {quoted} {where} ORDER BY 1"  # noqa: S608 (names from the models)
+    """Every row of a model's table, every column in the model's order, by primary key (raw SQL)."""
+    quote = connection.ops.quote_name
+    # The columns in the model's order (a table's own order follows its migrations).
+    columns = ", ".join(quote(field.column) for field in model._meta.concrete_fields)
+    sql = f"SELECT {columns} FROM {quote(model._meta.db_table)} {where} ORDER BY 1"  # noqa: S608
     try:
         with connection.cursor() as cursor:
             cursor.execute(sql, list(params))
             return [tuple(row) for row in cursor.fetchall()]
     except (ValueError, OverflowError) as error:
-        raise UnreadableDatabase(f"{model._meta.db_table} cannot be read back: {error!r}") from error
+        raise UnreadableDatabase(
+            f"{model._meta.db_table} cannot be read back: {error!r}"
+        ) from error
 
 
 def import_state() -> dict[str, list[tuple]]:
@@ -288,7 +294,12 @@ def _empty_values(table, column: str) -> set:
 
 
 def assert_held_as_read(
-    *, authority, before: Mapping[str, list], parsed_files: list, run_ids: set[int]
+    *,
+    authority,
+    before: Mapping[str, list],
+    parsed_files: list,
+    run_ids: set[int],
+    cascaded: frozenset[str] = frozenset(),
 ) -> None:
     """After an accepted import: each record of the files is held as the importer read it,
     from the new runs, and every other record is as it was (or, for an event of an older
@@ -299,7 +310,10 @@ def assert_held_as_read(
         frames, updates = conformed(parsed)
         for name, frame in [*frames.items(), *updates.items()]:
             arriving.setdefault(name, set()).update(frame.get_column("ref").to_list())
-            columns = [c for c in frame.columns]
+            # Only the columns the file provides are set; the others keep what was held.
+            provided = set(parsed.frames.get(name, parsed.updates.get(name)).columns)
+            columns = [c for c in frame.columns if c in provided]
+            frame = frame.select(columns)
             got = (
                 held[name]
                 .filter(pl.col("ref").is_in(frame.get_column("ref").implode()))
@@ -318,9 +332,7 @@ def assert_held_as_read(
                         assert held_row[column] == value, (
                             name, row["ref"], column, value, held_row[column],
                         )  # fmt: skip
-    superseding = set(
-        ImportRun.objects.filter(pk__in=run_ids).values_list("source", flat=True)
-    )
+    superseding = set(ImportRun.objects.filter(pk__in=run_ids).values_list("source", flat=True))
     older_runs = set(
         ImportRun.objects.filter(source__in=superseding, superseded_by__in=run_ids).values_list(
             "pk", flat=True
@@ -343,7 +355,11 @@ def assert_held_as_read(
                 continue
             if ref not in now:
                 assert table.name not in KEPT_ON_SUPERSESSION, (table.name, ref, "removed")
-                assert row[run_at] in older_runs, (table.name, ref, "removed, not superseded")
+                # Superseded, or removed with a superseded record it belonged to (and
+                # then reported in the outcome's removed counts).
+                assert row[run_at] in older_runs or table.name in cascaded, (
+                    table.name, ref, "removed, not superseded",
+                )  # fmt: skip
                 continue
             if table.name == "child":
                 team_at = columns.index("team_id")
@@ -373,7 +389,19 @@ def import_outcome_check(*, authority, result, before, parsed_files) -> None:
     if not run_ids:
         assert_same_state(before, import_state())
         return
-    assert_held_as_read(authority=authority, before=before, parsed_files=parsed_files, run_ids=run_ids)
+    cascaded = frozenset(
+        name
+        for outcome in result.files
+        for name in outcome.removed
+        if name not in {table for parsed in parsed_files for table in parsed.frames}
+    )
+    assert_held_as_read(
+        authority=authority,
+        before=before,
+        parsed_files=parsed_files,
+        run_ids=run_ids,
+        cascaded=cascaded,
+    )
 
 
 def text_of(response) -> str:

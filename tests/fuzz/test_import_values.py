@@ -59,7 +59,9 @@ def expected_month(text: str) -> date | None:
 
 def expected_flag(text: str) -> bool | None:
     lowered = text.lower()
-    return True if lowered in tables.TRUE_WORDS else False if lowered in tables.FALSE_WORDS else None
+    return (
+        True if lowered in tables.TRUE_WORDS else False if lowered in tables.FALSE_WORDS else None
+    )
 
 
 CODES = {"police": "police", "Health visitor": "health_visitor", "PN1": "PN1"}
@@ -245,8 +247,9 @@ HEADS = st.one_of(
             b"\x00\x00\x00",
         ]
     ),
-    st.lists(st.sampled_from([*NASTY[:60], "pers_person_id", "team_id", "date", "plan_id"]))
-    .map(lambda cells: ",".join(cells).encode()),
+    st.lists(st.sampled_from([*NASTY[:60], "pers_person_id", "team_id", "date", "plan_id"])).map(
+        lambda cells: ",".join(cells).encode()
+    ),
 )
 
 

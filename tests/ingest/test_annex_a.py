@@ -1,13 +1,12 @@
 """The Ofsted Annex A importer: the sample workbook, hand-built workbooks, variants, rejections."""
 
-import os
 from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
 import pytest
 import xlsxwriter
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from cpqa.casework.models import (
@@ -32,6 +31,7 @@ from cpqa.ingest.formats.annex_a import (
 )
 from cpqa.ingest.models import ImportRun
 from cpqa.ingest.services import UNKNOWN_FORMAT, import_files
+from tests.fuzzing import FUZZ_DATABASE, FUZZ_FILE
 
 SAMPLE = Path(__file__).parents[1] / "data" / "annex-a" / "Annex_A_sample.xlsx"
 
@@ -816,7 +816,6 @@ def test_a_later_workbook_supersedes_the_earlier_one(authority, tmp_path):
 
 # --- Mutated workbooks: a clean import or a clean rejection, never an exception -----
 
-FUZZ_EXAMPLES = int(os.environ.get("CPQA_FUZZ_EXAMPLES", "200"))
 
 SPECIAL_CELLS = [
     "", " ", "Y", "N", "Unknown", "a) Yes", "NEG", "Neglect", "WBRI", "Male", "31/02/2025",
@@ -870,7 +869,8 @@ def assert_clean_rejection(problems) -> None:
         )
 
 
-@settings(max_examples=FUZZ_EXAMPLES, deadline=None)
+@pytest.mark.fuzz
+@FUZZ_FILE
 @given(changes=mutations)
 def test_mutated_workbooks_are_read_cleanly_or_rejected_cleanly(tmp_path_factory, changes):
     """No exception; if read, the frames are what the loader accepts (types, codes, refs)."""
@@ -890,11 +890,8 @@ def test_mutated_workbooks_are_read_cleanly_or_rejected_cleanly(tmp_path_factory
                 assert pointed <= refs[spec.references], (name, spec.name)
 
 
-@settings(
-    max_examples=max(10, FUZZ_EXAMPLES // 10),
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@pytest.mark.fuzz
+@FUZZ_DATABASE
 @given(changes=mutations)
 def test_mutated_workbooks_import_or_leave_the_database_as_it_was(authority, tmp_path, changes):
     path = mutated(tmp_path, changes)

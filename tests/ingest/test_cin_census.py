@@ -2,14 +2,13 @@
 schema variants, all or nothing, and files mutated at random (hypothesis)."""
 
 import copy
-import os
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -21,10 +20,10 @@ from cpqa.ingest.formats import cin_census as cc
 from cpqa.ingest.formats.cin_census import CINCensusImporter, census_year
 from cpqa.ingest.models import ImportRun
 from cpqa.ingest.services import import_files
+from tests.fuzzing import FUZZ, FUZZ_DATABASE
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "cin-census-samples"
 D = date
-FUZZ_EXAMPLES = int(os.environ.get("CPQA_FUZZ_EXAMPLES", "200"))
 
 # A hand-worked census: every line of it is accounted for in the tests below.
 HAND = """<?xml version="1.0" encoding="UTF-8"?>
@@ -828,7 +827,8 @@ def mutated(mutations: list[tuple]) -> bytes:
     return data
 
 
-@settings(max_examples=FUZZ_EXAMPLES, deadline=None)
+@pytest.mark.fuzz
+@FUZZ
 @given(mutations=MUTATIONS)
 def test_a_mutated_file_parses_to_frames_or_to_problems_never_an_exception(
     mutations, tmp_path_factory
@@ -848,12 +848,9 @@ class _RollBack(Exception):
     pass
 
 
+@pytest.mark.fuzz
 @pytest.mark.django_db
-@settings(
-    max_examples=max(5, FUZZ_EXAMPLES // 10),
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
+@FUZZ_DATABASE
 @given(mutations=MUTATIONS, seed=st.integers(0, 2**16))
 def test_a_mutated_file_imports_cleanly_or_is_rejected_cleanly(
     authority, tmp_path, mutations, seed

@@ -193,6 +193,15 @@ def test_a_missing_required_column(authority, ssd_held):
     ]
 
 
+def test_details_without_their_conference_id_column(authority, ssd_held):
+    # Found by tests/fuzz/test_import_files.py: this raised instead of being reported.
+    rows = [r[1:] for r in LOCAL["conference_details"]]
+    assert rejected(authority, ssd_held, "conference_details", rows) == [
+        "conference_details.csv, row 1: conference_id is empty; expected a column called "
+        "'conference_id' in the header row: it is required and missing"
+    ]
+
+
 def test_bad_values_of_every_type_are_each_named(authority, ssd_held):
     rows = changed("staffing", 1, "month", "March")
     rows[1][rows[0].index("filled_fte")] = "seven"

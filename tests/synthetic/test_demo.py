@@ -7,7 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cpqa.accounts.models import User
 from cpqa.accounts.roles import TEAM_ROLES, Role
-from cpqa.synthetic.demo import demo_code, demo_users_ensure, demo_username
+from cpqa.synthetic.demo import demo_code, demo_username, demo_users_ensure
 from cpqa.synthetic.management.commands.demo import DEMO_ONLY
 from tests.casework.factories import TeamFactory
 

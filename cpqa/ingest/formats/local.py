@@ -189,6 +189,10 @@ def _table_parse(*, parsed: TableFile, sheet: Sheet, table: LocalTable) -> None:
         )
         parsed.frames[table.target] = frame
     else:
+        if table.id_column not in sheet.frame.columns:
+            # Nothing to update without it; columns_check has reported it missing.
+            parsed.problems.extend(problems.items)
+            return
         present = [c for c in table.columns if c.name in sheet.frame.columns]
         frame = values.select(pl.col(c.name).alias(c.column) for c in present)
         duplicates_check(
