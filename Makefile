@@ -31,7 +31,7 @@ test: install
 
 # The property-based tests (marked fuzz) with 10,000 generated cases each.
 fuzz: install
-	CPQA_FUZZ_EXAMPLES=$${CPQA_FUZZ_EXAMPLES:-10000} $(BIN)/pytest -m fuzz
+	CPQA_FUZZ_EXAMPLES=$${CPQA_FUZZ_EXAMPLES:-10000} $(BIN)/pytest -m fuzz --durations=20
 
 lint: install
 	$(BIN)/ruff check .

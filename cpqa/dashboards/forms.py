@@ -28,6 +28,16 @@ def month_of(value: str) -> date:
     return date(int(year), int(month), 1)
 
 
+def _month_or(value: str, default: date) -> date:
+    """The month given as YYYY-MM, or the default if it is not a month."""
+    if not re.match(r"^\d{4}-\d{2}$", value):
+        return default
+    try:
+        return month_of(value)
+    except ValueError:  # month 13, year 0
+        return default
+
+
 class MonthField(forms.ChoiceField):
     """A month, YYYY-MM, from a list; a date (YYYY-MM-DD) is taken as its month."""
 
@@ -125,7 +135,7 @@ class IndicatorFilterForm(forms.Form):
         data = _with_defaults(data, {"to": default_month.strftime("%Y-%m")})
         if not data.get("from"):
             to = data["to"][:7]
-            last = month_of(to) if re.match(r"^\d{4}-\d{2}$", to) else default_month
+            last = _month_or(to, default_month)
             oldest = month_of(months[-1][0]) if months else last
             data["from"] = max(add_months(last, -(length - 1)), oldest).strftime("%Y-%m")
         super().__init__(data, **kwargs)

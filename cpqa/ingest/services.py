@@ -312,7 +312,7 @@ def _load(*, authority, result, parsed_files, batch, user, operator, started) ->
     order = sorted(parsed_files, key=lambda index: _load_order(parsed_files[index]))
     for outcome in result.files:
         if outcome.outcome == ImportOutcome.UNCHANGED:
-            ImportRun.objects.create(
+            outcome.run_id = ImportRun.objects.create(
                 authority=authority,
                 batch=batch,
                 format=outcome.format,
@@ -326,7 +326,7 @@ def _load(*, authority, result, parsed_files, batch, user, operator, started) ->
                 finished_at=timezone.now(),
                 outcome=ImportOutcome.UNCHANGED,
                 summary={"notes": outcome.notes},
-            )
+            ).pk
     for index in order:
         parsed, outcome = parsed_files[index], result.files[index]
         outcome.outcome = ImportOutcome.RUNNING

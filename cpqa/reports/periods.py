@@ -204,13 +204,18 @@ def _read(text: str) -> ReportPeriod:
 
 def period_parse(text: str, *, today: date) -> ReportPeriod:
     """Read a period in one of the forms above; PeriodError with a message otherwise."""
-    period = _read((text or "").strip())
+    try:
+        period = _read((text or "").strip())
+    except (ValueError, OverflowError) as error:  # a year past 9999, say
+        if isinstance(error, PeriodError):
+            raise
+        raise PeriodError(NOT_A_PERIOD.format(text=text)) from None
     if period.start < EARLIEST:
         raise PeriodError(TOO_EARLY)
-    if period.end > add_years(period.start, LONGEST_YEARS):
-        raise PeriodError(TOO_LONG.format(years=LONGEST_YEARS))
     if period.start > today:
         raise PeriodError(NOT_STARTED.format(start=period.start))
+    if period.end > add_years(period.start, LONGEST_YEARS):
+        raise PeriodError(TOO_LONG.format(years=LONGEST_YEARS))
     return period
 
 

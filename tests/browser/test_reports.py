@@ -31,7 +31,7 @@ def test_a_senior_manager_opens_the_monthly_report_and_downloads_it(
     page.get_by_role("link", name="Reports", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Reports")
     page.get_by_role("link", name="Monthly management information").click()
-    page.get_by_label("Period").fill(SEPTEMBER)
+    page.get_by_role("textbox", name="Period").fill(SEPTEMBER)
     page.get_by_role("button", name="Show the report").click()
     expect(page.locator("#report-period")).to_have_text("September 2025")
     expect(page.locator("#report-facts")).to_contain_text("30 September 2025")
@@ -72,7 +72,7 @@ def test_a_councillor_opens_the_members_report_and_downloads_it(
     page.get_by_role("link", name="Reports", exact=True).click()
     expect(page.get_by_role("link", name="Monthly management information")).to_have_count(0)
     page.get_by_role("link", name="Members' report on child protection").click()
-    page.get_by_label("Period").fill(QUARTER)
+    page.get_by_role("textbox", name="Period").fill(QUARTER)
     page.get_by_role("button", name="Show the report").click()
     expect(page.locator("#report-period")).to_have_text("Q2 2025-26 (July to September 2025)")
     expect(page.get_by_role("heading", name="Questions to ask")).to_be_visible()
@@ -101,3 +101,28 @@ def test_a_councillor_opens_the_members_report_and_downloads_it(
     response = page.goto(f"{live_server.url}/reports/quarterly/?period={QUARTER}")
     assert response.status == 403
     assert AccessLogEntry.objects.count() == 0
+
+
+def test_a_team_manager_gets_the_monthly_report_for_their_team_only(
+    page, live_server, make_user, authority, sign_in, screenshot, tmp_path
+):
+    from cpqa.casework.models import Team
+
+    fenshire_load(authority)
+    north = Team.objects.get(authority=authority, name="North")
+    make_user(Role.TEAM_MANAGER, teams=[north], username="tess")
+    sign_in("tess")
+    page.goto(f"{live_server.url}/reports/monthly/?period={SEPTEMBER}")
+    expect(page.locator("#report-period")).to_have_text("September 2025")
+    expect(page.locator("main")).to_contain_text("your teams (North)")
+    screenshot("reports-monthly-team-manager")
+
+    download(page, "Download the PDF", tmp_path / "monthly.pdf")
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "monthly.pdf").pages)
+    assert "North" in text and "South" not in text
+    download(page, "Download the workbook (XLSX)", tmp_path / "monthly.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "monthly.xlsx")
+    register = [row[0] for row in book["Register"].iter_rows(min_row=2, values_only=True)]
+    assert register == ["Whole authority", "North"]
+    # The quarterly report is for the directorate, not for team managers.
+    assert page.goto(f"{live_server.url}/reports/quarterly/?period={QUARTER}").status == 403

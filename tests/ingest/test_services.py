@@ -99,7 +99,8 @@ def test_the_same_file_again_changes_nothing_and_says_so(authority, tmp_path):
     assert not again.changed
     assert again.files[0].outcome == ImportOutcome.UNCHANGED
     assert "nothing changed" in again.files[0].notes[0]
-    assert ImportRun.objects.filter(outcome="unchanged").count() == 1
+    (unchanged,) = ImportRun.objects.filter(outcome="unchanged")
+    assert again.files[0].run_id == unchanged.pk  # the history's entry for this attempt
 
 
 def test_one_bad_file_rejects_the_whole_import(authority, tmp_path):

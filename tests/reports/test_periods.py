@@ -108,6 +108,9 @@ def test_a_two_digit_suffix_is_a_year_only_when_it_follows_the_first():
         ("1999-12", TOO_EARLY),
         ("2015-01-01:2021-01-01", TOO_LONG.format(years=5)),
         ("2026-12", NOT_STARTED.format(start=date(2026, 12, 1))),
+        # Found by tests/fuzz/test_forms.py: these raised instead of being refused.
+        ("9999-12", NOT_STARTED.format(start=date(9999, 12, 1))),
+        ("9999-00", NOT_A_PERIOD.format(text="9999-00")),
     ],
 )
 def test_refusals_say_what_is_wrong(text, message):

@@ -23,7 +23,7 @@ from cpqa.casework.models import Child, Team
 from cpqa.ingest import base
 from cpqa.ingest.services import import_files
 from tests.accounts.otp import totp_device
-from tests.fuzzing import FUZZ
+from tests.fuzzing import FUZZ_DATABASE
 from tests.security.importer_app import MAGIC, FaultTeamListImporter
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
@@ -39,7 +39,7 @@ def forget_failures() -> None:
         model.objects.update(throttling_failure_count=0, throttling_failure_timestamp=None)
 
 
-@FUZZ
+@FUZZ_DATABASE
 @given(username=TEXT, password=TEXT)
 def test_no_sign_in_input_breaks_the_sign_in_page(username, password, make_user):
     forget_failures()
@@ -65,7 +65,7 @@ def half_signed_in(make_user):
     return client
 
 
-@FUZZ
+@FUZZ_DATABASE
 @given(code=TEXT)
 def test_no_code_breaks_the_two_factor_page_or_gets_in(code, half_signed_in):
     forget_failures()
@@ -84,7 +84,7 @@ def setting_up(make_user):
     return client
 
 
-@FUZZ
+@FUZZ_DATABASE
 @given(code=TEXT)
 def test_no_code_breaks_the_set_up_page(code, setting_up):
     forget_failures()
@@ -102,7 +102,7 @@ def administrator(client, make_user):
 QUERY = st.one_of(TEXT, st.dates().map(str), st.integers().map(str))
 
 
-@FUZZ
+@FUZZ_DATABASE
 @given(child_ref=QUERY, username=QUERY, date_from=QUERY, date_to=QUERY, page=QUERY)
 def test_no_search_breaks_the_access_log(
     administrator, child_ref, username, date_from, date_to, page
@@ -118,7 +118,7 @@ def test_no_search_breaks_the_access_log(
     assert response.status_code == 200
 
 
-@FUZZ
+@FUZZ_DATABASE
 @given(child_ref=TEXT)
 def test_no_identifier_breaks_the_subject_access_export(administrator, child_ref):
     response = administrator.get(reverse("accounts:subject-access"), {"child_ref": child_ref})
@@ -152,7 +152,7 @@ def state():
     )
 
 
-@FUZZ
+@FUZZ_DATABASE
 @given(content=CONTENT)
 def test_an_import_is_all_or_nothing_whatever_the_file(content, authority, team_importer):
     before = state()
