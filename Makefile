@@ -29,7 +29,7 @@ run: install
 test: install
 	$(BIN)/pytest
 
-# The property-based tests (marked fuzz) with 10,000 generated cases each.
+# The property-based tests (marked fuzz) with CPQA_FUZZ_EXAMPLES=10,000 (docs/security.md).
 fuzz: install
 	CPQA_FUZZ_EXAMPLES=$${CPQA_FUZZ_EXAMPLES:-10000} $(BIN)/pytest -m fuzz --durations=20
 

@@ -15,8 +15,6 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from cpqa.casework.selectors import home_summary
-
 from .decorators import role_required
 from .forms import (
     CODE_WRONG,
@@ -29,7 +27,7 @@ from .forms import (
 )
 from .lockout import lockout_response
 from .models import AccessKind
-from .roles import ROLE_SUMMARIES, Role
+from .roles import Role
 from .scope import primary_role, user_scope
 from .selectors import (
     access_log_children,
@@ -78,24 +76,17 @@ def home(request: HttpRequest) -> HttpResponse:
     role = primary_role(user_scope(request.user))
     if role is None:
         return render(request, "accounts/no_role.html", {"message": NO_ROLE}, status=403)
-    return redirect("accounts:role-home", role=role)
+    return redirect("dashboards:home", role=role)
 
 
 @login_required
 def role_home(request: HttpRequest, role: str) -> HttpResponse:
+    """The address of a role's home before the dashboards: it sends the user on."""
     if role not in Role.values:
         raise Http404
-    scope = user_scope(request.user)
-    if role not in scope.roles:
+    if role not in user_scope(request.user).roles:
         raise PermissionDenied
-    context = {
-        "role": Role(role),
-        "role_summary": ROLE_SUMMARIES[role],
-        "other_roles": [Role(r) for r in Role.values if r in scope.roles and r != role],
-        "scope": scope,
-        "summary": home_summary(scope=scope),
-    }
-    return render(request, "accounts/home.html", context)
+    return redirect("dashboards:home", role=role)
 
 
 @role_required(Role.ADMINISTRATOR)

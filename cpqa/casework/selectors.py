@@ -7,13 +7,11 @@ are not logged; they are what councillors see.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 import polars as pl
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from cpqa.accounts.models import AccessKind
 from cpqa.accounts.scope import Scope, user_scope
@@ -124,65 +122,6 @@ def child_get(*, user, ref: str, via: str, kind: str = AccessKind.PAGE) -> Child
     )
     access_log_record(user=user, kind=kind, via=via, record_type="child record", child_refs=[ref])
     return record
-
-
-@dataclass
-class HomeSummary:
-    authority_name: str
-    whole_authority: bool
-    suppress: bool
-    teams: list[str]
-    open_plans: int
-    s47_last_year: int
-    icpc_last_year: int
-    as_at: date | None
-
-
-def home_summary(*, scope: Scope) -> HomeSummary:
-    """Counts for a home page: the user's teams, or the whole authority.
-
-    Roles without child-level access (councillors) get the authority's counts,
-    with counts from 1 to 4 suppressed.
-    """
-    authority = Authority.objects.filter(pk=scope.authority_id).first()
-    today = timezone.localdate()
-    year_ago = today - timedelta(days=365)
-    team_filter = Q()
-    teams: list[str] = []
-    if scope.child_level and scope.team_ids is not None:
-        team_filter = Q(team_id__in=scope.team_ids)
-        teams = list(
-            Team.objects.filter(pk__in=scope.team_ids)
-            .order_by("name")
-            .values_list("name", flat=True)
-        )
-    in_authority = Q(authority_id=scope.authority_id)
-    open_plans = ProtectionPlan.objects.filter(
-        in_authority & team_filter, start_date__lte=today
-    ).filter(Q(end_date__isnull=True) | Q(end_date__gt=today))
-    latest = (
-        ProtectionPlan.objects.filter(in_authority)
-        .order_by("-recorded_at")
-        .values_list("recorded_at", flat=True)
-        .first()
-    )
-    return HomeSummary(
-        authority_name=authority.name if authority else "",
-        whole_authority=scope.team_ids is None or not scope.child_level,
-        suppress=not scope.child_level,
-        teams=teams,
-        open_plans=open_plans.values("child_id").distinct().count(),
-        s47_last_year=Section47.objects.filter(
-            in_authority & team_filter, start_date__gt=year_ago, start_date__lte=today
-        ).count(),
-        icpc_last_year=Conference.objects.filter(
-            in_authority & team_filter,
-            kind="initial",
-            date_held__gt=year_ago,
-            date_held__lte=today,
-        ).count(),
-        as_at=timezone.localdate(latest) if latest else None,
-    )
 
 
 def fact_frame(*, authority: Authority, table: str) -> pl.DataFrame:

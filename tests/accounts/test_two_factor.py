@@ -152,7 +152,7 @@ def test_a_recovery_code_works_once(plain, make_user, authority):
 def test_a_councillor_without_a_device_is_not_asked_to_set_one_up(plain, make_user):
     user = make_user(Role.COUNCILLOR)
     landed = sign_in(plain, user)
-    assert landed == reverse("accounts:role-home", args=["councillor"])
+    assert landed == reverse("dashboards:home", args=["councillor"])
     account = plain.get(reverse("accounts:account")).content.decode()
     assert "Not set up (optional for your role)" in account
     assert not TOTPDevice.objects.filter(user=user).exists()

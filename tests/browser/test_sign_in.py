@@ -21,8 +21,8 @@ def test_team_manager_signs_in_and_sees_their_home(
 ):
     sign_in("tina")
     expect(page.get_by_role("heading", level=1)).to_have_text("Team manager")
-    expect(page.get_by_text("Your teams: North Locality Team")).to_be_visible()
-    expect(page).to_have_url(f"{live_server.url}/home/team_manager/")
+    expect(page.locator("main")).to_contain_text("North Locality Team")
+    expect(page).to_have_url(f"{live_server.url}/dashboard/team_manager/")
     # The stylesheet was served: GOV.UK Frontend styles apply.
     font = page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
     assert "arial" in font.lower()
@@ -33,5 +33,5 @@ def test_wrong_password_is_refused(page, live_server, team_manager, sign_in):
     sign_in("tina", "not-the-password")
     expect(page.get_by_role("alert")).to_contain_text(SIGN_IN_FAILED)
     expect(page).to_have_url(f"{live_server.url}/sign-in/")
-    page.goto(f"{live_server.url}/home/team_manager/")
-    expect(page).to_have_url(f"{live_server.url}/sign-in/?next=/home/team_manager/")
+    page.goto(f"{live_server.url}/dashboard/team_manager/")
+    expect(page).to_have_url(f"{live_server.url}/sign-in/?next=/dashboard/team_manager/")

@@ -1,19 +1,15 @@
 """Scoping is enforced in the selectors, and every child-level read is logged."""
 
-import datetime as dt
-
 import pytest
 from django.core.exceptions import PermissionDenied
 
 from cpqa.accounts.models import AccessLogChild, AccessLogEntry
 from cpqa.accounts.roles import Role
-from cpqa.accounts.scope import user_scope
 from cpqa.casework.selectors import (
     NOT_YOUR_TEAM,
     child_get,
     child_list,
     fact_frame,
-    home_summary,
 )
 from tests.casework.factories import ChildFactory, ProtectionPlanFactory, TeamFactory
 
@@ -104,30 +100,6 @@ def test_a_refused_read_is_not_logged_as_a_view(make_user, two_teams):
     with pytest.raises(PermissionDenied):
         child_get(user=manager, ref=south_children[0].ref, via="/children/x/")
     assert not AccessLogEntry.objects.exists()
-
-
-def test_home_summary_counts_for_the_scope(make_user, authority, two_teams):
-    north, _south, north_children, south_children = two_teams
-    today = dt.date.today()
-    ProtectionPlanFactory(
-        authority=authority, child=north_children[0], start_date=today - dt.timedelta(days=30)
-    )
-    ProtectionPlanFactory(
-        authority=authority, child=south_children[0], start_date=today - dt.timedelta(days=30)
-    )
-    ProtectionPlanFactory(
-        authority=authority,
-        child=south_children[1],
-        start_date=today - dt.timedelta(days=300),
-        end_date=today - dt.timedelta(days=10),
-    )
-    manager = make_user(Role.TEAM_MANAGER, teams=[north])
-    assert home_summary(scope=user_scope(manager)).open_plans == 1
-    councillor = make_user(Role.COUNCILLOR)
-    summary = home_summary(scope=user_scope(councillor))
-    assert summary.open_plans == 2
-    assert summary.suppress is True
-    assert summary.teams == []
 
 
 def test_fact_frame_is_canonical(authority, two_teams):

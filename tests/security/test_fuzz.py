@@ -1,6 +1,7 @@
 """Property-based tests: no input to a form of accounts, or to an import, breaks cpqa.
 
-Marked `fuzz`: `make fuzz` runs them with CPQA_FUZZ_EXAMPLES (10,000) cases each.
+Marked `fuzz`: `make fuzz` runs each with a twentieth of CPQA_FUZZ_EXAMPLES (500 of 10,000):
+each example goes through a page or an import. The forms alone: tests/fuzz/test_forms.py.
 """
 
 import string

@@ -86,7 +86,7 @@ def test_cookies_are_secure_http_only_and_same_site_and_pages_are_not_cached(ser
     assert "Secure" in session_line and "HttpOnly" in session_line
     assert "SameSite=Lax" in session_line
     assert "Max-Age" not in session_line and "expires" not in session_line.lower()
-    home = server.request("GET", "/home/councillor/")
+    home = server.request("GET", "/dashboard/councillor/")
     assert home.status == 200
     assert "no-store" in home.header("Cache-Control")
 
