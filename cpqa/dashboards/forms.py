@@ -137,7 +137,11 @@ class IndicatorFilterForm(forms.Form):
             to = data["to"][:7]
             last = _month_or(to, default_month)
             oldest = month_of(months[-1][0]) if months else last
-            data["from"] = max(add_months(last, -(length - 1)), oldest).strftime("%Y-%m")
+            try:
+                first = max(add_months(last, -(length - 1)), oldest)
+            except ValueError:  # before year 1
+                first = oldest
+            data["from"] = first.strftime("%Y-%m")
         super().__init__(data, **kwargs)
         self.fields["from"] = MonthField(required=False, label="From", choices=months)
         self.fields["to"] = MonthField(required=False, label="To", choices=months)

@@ -68,7 +68,7 @@ def test_the_trend_is_24_months_to_the_month_asked_for():
 
 def test_a_last_month_that_is_no_month_gives_the_default_trend():
     # Found by tests/fuzz/test_forms.py: month 13 and year 0 raised in the form.
-    for query in ("to=2025-13", "to=0000-01-01"):
+    for query in ("to=2025-13", "to=0000-01-01", "to=0001-01-01"):
         form = indicator_form(query)
         assert not form.is_valid()
         assert form.query(indicator_id="s47_started").end == LATEST
