@@ -101,7 +101,7 @@ MATRIX: dict[str, Rule] = {
     "accounts:two-factor-replace": signed_in(POST_ONLY),
     "accounts:sign-out-everywhere": signed_in(POST_ONLY),
     "accounts:home": signed_in(note="sends the user to their role's home"),
-    "accounts:role-home": signed_in(OWN, note="a user's own roles only"),
+    "accounts:role-home": signed_in(OWN, note="sends to the role's dashboard; own roles only"),
     # Administrators: the access log and subject access exports (both logged).
     "accounts:access-log": only(ADMINISTRATOR),
     "accounts:subject-access": only(ADMINISTRATOR),
