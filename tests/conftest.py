@@ -73,3 +73,22 @@ def make_user(authority):
         return UserFactory(authority=authority, roles=roles, teams=teams, **kwargs)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _seeded_standards(request):
+    """The standards the migrations seed, present in every test that uses the database.
+
+    A transactional test (the browser tests' live server) empties every table when it
+    ends, the migrations' seeded standards included; the next one seeds them again, as
+    the migration does (it adds only what is missing).
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    from importlib import import_module
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    import_module("cpqa.indicators.migrations.0002_seed_standards").seed(apps, None)

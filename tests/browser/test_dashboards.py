@@ -19,7 +19,7 @@ from cpqa.synthetic.services import synthetic_authority_load
 pytestmark = [
     pytest.mark.browser,
     # The standards are seeded by a migration: restore them after other tests flush them.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 END = date(2026, 1, 31)
