@@ -1,6 +1,6 @@
 """The query parameters of the indicators API and the drill-down page."""
 
-from datetime import date
+from datetime import MAXYEAR, date
 
 from django import forms
 
@@ -45,7 +45,7 @@ class _Range(forms.Form):
         if start and end:
             if end < start:
                 self.add_error(self.end_name, END_BEFORE_START)
-            elif end >= add_years(start, MAX_YEARS):
+            elif start.year + MAX_YEARS <= MAXYEAR and end >= add_years(start, MAX_YEARS):
                 self.add_error(self.end_name, TOO_LONG.format(years=MAX_YEARS))
         return cleaned
 

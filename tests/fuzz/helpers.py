@@ -224,14 +224,14 @@ def table_rows(model, *, where: str = "", params: Iterable = ()) -> list[tuple]:
 
 def import_state() -> dict[str, list[tuple]]:
     """Every row of every fact table and of what an import writes besides, every column,
-    and the runs that changed anything (a rejected import adds a rejected run, nothing else)."""
+    and the runs that changed anything (a rejected or unchanged import adds only its run)."""
     state = {table.name: table_rows(table.model) for table in fact_tables()}
     for model in OTHER_MODELS:
         state[model._meta.label] = table_rows(model)
     state["runs"] = table_rows(
         ImportRun,
-        where="WHERE outcome <> %s",
-        params=[ImportOutcome.REJECTED],
+        where="WHERE outcome NOT IN (%s, %s)",
+        params=[ImportOutcome.REJECTED, ImportOutcome.UNCHANGED],
     )
     return state
 
