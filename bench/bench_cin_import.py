@@ -1,7 +1,7 @@
 """Benchmark of the CIN census import, printed as markdown tables.
 
     .venv/bin/python bench/bench_cin_import.py [--children 100000] [--seed 1] [--rules]
-                                               [--tracemalloc] [--fresh]
+                                               [--tracemalloc] [--fresh] [--postgres URL]
 
 1. A CIN census XML file of `--children` children (100,000 by default) is written
    from a synthetic authority (cpqa.synthetic.generator at a scale that gives at
@@ -11,10 +11,11 @@
 2. Parse: the importer alone, in a fresh process (time, CPU time, peak resident set
    size). With --tracemalloc, a second parse under tracemalloc gives the peak of
    memory allocated by Python (slower: not timed).
-3. Import: `import_files` into a fresh SQLite database in a temporary folder, in a
-   fresh process with Django's test settings: the whole import, the parse within it,
-   and the load (`facts_load` and the import's bookkeeping), with where the time of
-   `facts_load` goes.
+3. Import: `import_files` into a fresh SQLite database in a temporary folder (or,
+   with --postgres postgres://.../NAME, into a PostgreSQL database NAME dropped and
+   created again for the run), in a fresh process with Django's test settings: the
+   whole import, the parse within it, and the load (`facts_load` and the import's
+   bookkeeping), with where the time of `facts_load` goes.
 4. Validation rules: `import_files` runs the DfE validation rules once the facts are
    loaded (cpqa.dataquality.services.findings_refresh); their time is shown apart. The
    target is import and rules together within TARGET_SECONDS and TARGET_MB on a 2-core
@@ -149,9 +150,25 @@ def _timed(module, name: str, totals: dict[str, list[float]], label: str = "") -
     setattr(module, name, wrapper)
 
 
-def phase_import(*, path: Path, rules: bool, team_refresh: bool) -> dict:
+def _postgres_fresh(url: str) -> None:
+    """Drop and create the database the URL names (on the same server)."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    if not name.replace("_", "").isalnum():
+        raise SystemExit(f"--postgres: a plain database name is needed, not {name!r}")
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def phase_import(*, path: Path, rules: bool, team_refresh: bool, postgres: str = "") -> dict:
     with tempfile.TemporaryDirectory() as folder:
-        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+        if postgres:
+            _postgres_fresh(postgres)
+            os.environ["DATABASE_URL"] = postgres
+        else:
+            os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
         _setup()
         from django.core.management import call_command
 
@@ -263,6 +280,12 @@ def main() -> None:
     parser.add_argument("--tracemalloc", action="store_true", help="trace the parse's memory")
     parser.add_argument("--fresh", action="store_true", help="write the census file again")
     parser.add_argument(
+        "--postgres",
+        default="",
+        metavar="URL",
+        help="import into this PostgreSQL database (dropped and created again) not SQLite",
+    )
+    parser.add_argument(
         "--without-team-refresh",
         action="store_true",
         help="skip facts_load's child_teams_refresh (to see the rest of the load)",
@@ -281,7 +304,10 @@ def main() -> None:
         print(
             json.dumps(
                 phase_import(
-                    path=args.file, rules=args.rules, team_refresh=not args.without_team_refresh
+                    path=args.file,
+                    rules=args.rules,
+                    team_refresh=not args.without_team_refresh,
+                    postgres=args.postgres,
                 )
             )
         )
@@ -302,10 +328,15 @@ def main() -> None:
         "--phase", "import", "--file", str(path),
         *(["--rules"] if args.rules else []),
         *(["--without-team-refresh"] if args.without_team_refresh else []),
+        *(["--postgres", args.postgres] if args.postgres else []),
     )  # fmt: skip
 
     size = path.stat().st_size / 2**20
-    print(f"## CIN census import: {path.name} ({size:.0f} MB), {os.cpu_count()} CPUs\n")
+    database = "PostgreSQL" if args.postgres else "SQLite"
+    print(
+        f"## CIN census import: {path.name} ({size:.0f} MB) into {database}, "
+        f"{os.cpu_count()} CPUs\n"
+    )
     if written:
         print(
             f"Written from the generator at scale {written['scale']}: "

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 import polars as pl
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import Q, QuerySet
 
 from cpqa.accounts.models import AccessKind
 from cpqa.accounts.scope import Scope, user_scope
 from cpqa.accounts.services import access_log_record
+from cpqa.core.bulk import rows_fetch
 from cpqa.core.models import Authority
 
 from .models import (
@@ -148,15 +148,14 @@ def fact_frame(*, authority: Authority, table: str) -> pl.DataFrame:
             target = fact_table(column.references).db_table
             joins.append(f"LEFT JOIN {target} {alias} ON {alias}.id = t.{column.db_column}")
             select.append(f"{alias}.ref")
+        if column.dtype == pl.Date:
+            select[-1] = f"CAST({select[-1]} AS TEXT)"
         schema[column.name] = column.dtype
     sql = (
         f"SELECT {', '.join(select)} FROM {spec.db_table} t {' '.join(joins)} "  # noqa: S608
         "WHERE t.authority_id = %s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [authority.pk])
-        rows = cursor.fetchall()
-    frame = pl.DataFrame(rows, schema=schema, orient="row")
+    frame = rows_fetch(sql=sql, params=[authority.pk], schema=schema)
     # Blank text is stored as "" but means "not recorded": null, as in imported frames.
     blanks = [
         pl.col(name).replace("", None) for name, dtype in schema.items() if dtype == pl.String

@@ -12,6 +12,7 @@ import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 
+from cpqa.core.bulk import rows_fetch, rows_insert, rows_update
 from cpqa.core.models import Authority
 from cpqa.core.services import data_version_bump
 
@@ -182,13 +183,11 @@ def facts_conform(
 
 
 def _ref_map(*, authority: Authority, table: Table) -> pl.DataFrame:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT ref, id FROM {table.db_table} WHERE authority_id = %s",  # noqa: S608
-            [authority.pk],
-        )
-        rows = cursor.fetchall()
-    return pl.DataFrame(rows, schema={"ref": pl.String, "id": pl.Int64}, orient="row")
+    return rows_fetch(
+        sql=f"SELECT ref, id FROM {table.db_table} WHERE authority_id = %s",  # noqa: S608
+        params=[authority.pk],
+        schema={"ref": pl.String, "id": pl.Int64},
+    )
 
 
 def _check_references(
@@ -231,13 +230,19 @@ def _check_references(
     return problems
 
 
-def _resolve_references(*, authority: Authority, table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+def _resolve_references(
+    *, authority: Authority, table: Table, frame: pl.DataFrame, maps: dict[str, pl.DataFrame]
+) -> pl.DataFrame:
+    """Add the id of the record each reference names. `maps` keeps each table's refs and
+    ids once read; the caller drops a table's map when it writes to that table."""
     for column in table.columns:
         if column.references is None or column.name not in frame.columns:
             continue
-        targets = _ref_map(authority=authority, table=fact_table(column.references)).rename(
-            {"ref": column.name, "id": f"_{column.name}_id"}
-        )
+        if column.references not in maps:
+            maps[column.references] = _ref_map(
+                authority=authority, table=fact_table(column.references)
+            )
+        targets = maps[column.references].rename({"ref": column.name, "id": f"_{column.name}_id"})
         frame = frame.join(targets, on=column.name, how="left", nulls_equal=False)
     return frame
 
@@ -294,20 +299,17 @@ def _upsert(
         pl.lit(now).alias("_recorded_at"),
     )
     all_columns = ["authority_id", *db_columns, "import_run_id", "entered_by_id", "recorded_at"]
-    placeholders = ", ".join(["%s"] * len(all_columns))
     kept = {column.db_column for column in table.columns if column.name not in provided}
     updates = ", ".join(
         f"{name} = excluded.{name}"
         for name in all_columns
         if name not in ("authority_id", "ref") and name not in kept
     )
-    sql = (
-        f"INSERT INTO {table.db_table} ({', '.join(all_columns)}) VALUES ({placeholders}) "  # noqa: S608
-        f"ON CONFLICT (authority_id, ref) DO UPDATE SET {updates}"
+    rows_insert(
+        table=table.db_table,
+        frame=rows.rename(dict(zip(rows.columns, all_columns, strict=True))),
+        conflict=f"ON CONFLICT (authority_id, ref) DO UPDATE SET {updates}",
     )
-    with connection.cursor() as cursor:
-        for batch in rows.iter_slices(50_000):
-            cursor.executemany(sql, batch.rows())
     return count
 
 
@@ -363,15 +365,19 @@ def _update(*, authority: Authority, table: Table, frame: pl.DataFrame) -> LoadC
             values.append(pl.col(column.name).fill_null(""))
         else:
             values.append(pl.col(column.name))
-    rows = frame.select(*values, pl.col("ref"))
-    assignments = ", ".join(f"{column.db_column} = %s" for column in columns)
-    sql = (
-        f"UPDATE {table.db_table} SET {assignments} "  # noqa: S608
-        f"WHERE authority_id = {int(authority.pk)} AND ref = %s"
+    rows = frame.select(
+        *(value.alias(column.db_column) for value, column in zip(values, columns, strict=True)),
+        pl.col("ref"),
     )
-    with connection.cursor() as cursor:
-        for batch in rows.iter_slices(50_000):
-            cursor.executemany(sql, list(batch.iter_rows()))
+    if connection.vendor == "sqlite":
+        rows = rows.with_columns(
+            pl.col(column.db_column).dt.to_string("%Y-%m-%d")
+            for column in columns
+            if column.dtype == pl.Date
+        )
+    rows_update(
+        table=table.db_table, frame=rows, key="ref", where=f"authority_id = {int(authority.pk)}"
+    )
     return count
 
 
@@ -433,10 +439,14 @@ def facts_load(
     if problems:
         raise FactLoadError(problems)
     result = LoadResult()
+    maps: dict[str, pl.DataFrame] = {}
     for table in fact_tables():
         if table.name not in conformed:
             continue
-        frame = _resolve_references(authority=authority, table=table, frame=conformed[table.name])
+        frame = _resolve_references(
+            authority=authority, table=table, frame=conformed[table.name], maps=maps
+        )
+        maps.pop(table.name, None)  # records of this table are added: read its map again
         result.counts[table.name] = _upsert(
             authority=authority,
             table=table,
@@ -448,7 +458,7 @@ def facts_load(
     for table in fact_tables():
         if table.name in partials:
             frame = _resolve_references(
-                authority=authority, table=table, frame=partials[table.name]
+                authority=authority, table=table, frame=partials[table.name], maps=maps
             )
             counted = _update(authority=authority, table=table, frame=frame)
             if table.name in result.counts:

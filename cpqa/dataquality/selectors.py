@@ -25,6 +25,7 @@ from cpqa.accounts.scope import Scope, user_scope
 from cpqa.accounts.services import access_log_record
 from cpqa.casework.models import Professional, Team
 from cpqa.casework.schema import Column, fact_table
+from cpqa.core.bulk import rows_fetch
 from cpqa.core.models import Authority
 from cpqa.core.selectors import data_version_get
 
@@ -454,23 +455,11 @@ def check_frame(*, authority: Authority, table: str, columns: tuple[str, ...]) -
         f"SELECT {', '.join(select)} FROM {quote(spec.db_table)} t {' '.join(joins)} "  # noqa: S608
         "WHERE t.authority_id = %s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [authority.pk])
-        rows = cursor.fetchall()
-    read_as = {
-        name: pl.String if dtype == pl.Date else (pl.Int64 if dtype == pl.Boolean else dtype)
-        for name, dtype in schema.items()
-    }
-    frame = pl.DataFrame(rows, schema=read_as, orient="row")
-    converted = []
-    for name, dtype in schema.items():
-        if dtype == pl.Date:
-            converted.append(pl.col(name).str.slice(0, 10).str.to_date("%Y-%m-%d"))
-        elif dtype == pl.Boolean:
-            converted.append(pl.col(name).cast(pl.Boolean))
-        elif dtype == pl.String:
-            # Blank text is stored as "" but means "not recorded": null, as in imported frames.
-            converted.append(pl.col(name).replace("", None))
+    frame = rows_fetch(sql=sql, params=[authority.pk], schema=schema)
+    # Blank text is stored as "" but means "not recorded": null, as in imported frames.
+    converted = [
+        pl.col(name).replace("", None) for name, dtype in schema.items() if dtype == pl.String
+    ]
     return frame.with_columns(converted)
 
 

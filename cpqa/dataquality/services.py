@@ -18,6 +18,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from cpqa.casework.models import Professional, Team
+from cpqa.core.bulk import rows_insert
 from cpqa.core.models import Authority
 from cpqa.core.selectors import data_version_get
 
@@ -36,7 +37,6 @@ from .models import CompletenessCount, CompletenessGap, Finding, Severity, Valid
 from .rules.base import RuleContext
 from .selectors import check_frames
 
-BATCH = 20_000
 CHECKS = "checks"
 REFRESH_FAILED = "The data-quality checks of authority %s failed."
 
@@ -123,17 +123,7 @@ def _with_ids(frame: pl.DataFrame, *, teams: pl.DataFrame, workers: pl.DataFrame
 
 def _insert(model, frame: pl.DataFrame) -> None:
     """Insert the frame's rows (columns named as the model's database columns)."""
-    if frame.height == 0:
-        return
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(column) for column in frame.columns)
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * frame.width)})"
-    )
-    with connection.cursor() as cursor:
-        for batch in frame.iter_slices(BATCH):
-            cursor.executemany(sql, list(batch.iter_rows()))
+    rows_insert(table=model._meta.db_table, frame=frame)
 
 
 def findings_refresh(

@@ -53,6 +53,10 @@ NOT_READABLE_CSV = (
 NOT_READABLE_XLSX = (
     "the file cannot be read as an Excel workbook ({error}); expected an .xlsx workbook"
 )
+NUL_CHARACTER = (
+    "line {line} holds a NUL character (byte 0x00), which no text field can hold; expected "
+    "plain text (the file may be damaged, or not a CSV file)"
+)
 EMPTY_FILE = "the file is empty; expected a header row naming the columns, and rows of data"
 DUPLICATE_COLUMN = "each column to appear once in the header row"
 MISSING_COLUMN = "a column called {column!r} in the header row: it is required and missing"
@@ -191,6 +195,10 @@ def _csv_read(*, name: str, path: Path) -> Sheet:
                 )
             ]
         )
+    if "\x00" in text:
+        # Beyond the first bytes (detection refuses it there): no database text takes it.
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ReadError([Problem(name, f"line {line}", "", None, NUL_CHARACTER.format(line=line))])
     if not text.strip():
         raise ReadError([Problem(name, "", "", None, EMPTY_FILE)])
     try:

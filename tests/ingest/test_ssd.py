@@ -5,9 +5,11 @@ import datetime as dt
 import pytest
 
 from cpqa.casework import models as m
+from cpqa.ingest.base import HEAD_BYTES
 from cpqa.ingest.formats.ssd import SSD_MAPPINGS, SsdImporter, ssd_tables
 from cpqa.ingest.models import ImportRun
 from cpqa.ingest.services import import_files
+from cpqa.ingest.tables import NUL_CHARACTER
 from tests.ingest.ssd_files import SSD, replace, ssd_csv_files, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -408,6 +410,18 @@ def test_latin1_bytes_are_refused_naming_the_line(authority, tmp_path):
         "ssd_department.csv, line 3: the file is not UTF-8 text: byte 0xC9 on line 3 is not "
         "UTF-8; expected UTF-8 (in Excel, save as 'CSV UTF-8 (Comma delimited)')"
     ]
+    assert not m.Team.objects.exists()
+
+
+def test_a_nul_character_past_the_first_bytes_is_refused_naming_the_line(authority, tmp_path):
+    rows = [list(r) for r in SSD["ssd_department"]]
+    # Past the bytes read to detect the format (HEAD_BYTES).
+    rows += [[f"T{n}", f"Team {n}", "", "Locality " + "x" * 60] for n in range(3, 1200)]
+    rows[1100][1] = "Team\x00 1100"
+    assert len("".join(",".join(row) for row in rows[:1100])) > HEAD_BYTES
+    path = write_csv(tmp_path, "ssd_department.csv", rows)
+    result = import_files(authority=authority, files=[("ssd_department.csv", path)])
+    assert messages(result) == ["ssd_department.csv, line 1101: " + NUL_CHARACTER.format(line=1101)]
     assert not m.Team.objects.exists()
 
 
