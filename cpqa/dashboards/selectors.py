@@ -39,6 +39,7 @@ from cpqa.indicators.selectors import (
     IndicatorQuery,
     RecordsPage,
     indicator_context,
+    indicator_records_page,
     indicator_rows,
     indicator_table,
     standards_get,
@@ -691,43 +692,29 @@ def filtered_records_list(
         )
 
     records = cached(key, build)
-    everyone = records.height
+    visible = None
     if allowed is not None:
         frames = frames_get(authority=authority, version=version)
         visible = frames["child"].filter(pl.col("team").is_in(list(allowed))).get_column("ref")
-        records = records.filter(
-            pl.col("child").is_in(visible.implode())
-            | (pl.col("child").is_null() & pl.col("team").is_in(list(allowed)))
-        )
-    page = records.slice(offset, limit)
-    names = dict(Team.objects.filter(authority=authority).values_list("ref", "name"))
-    rows = [
-        {
-            "child": row["child"],
-            "ref": row["ref"],
-            "team_name": names.get(row["team"], row["team"]) if row["team"] else None,
-            "cells": [row[name] for name, _ in indicator.columns],
-        }
-        for row in page.to_dicts()
-    ]
-    access_log_record(
+    team_label = None
+    if team_ref:
+        team_label = Team.objects.filter(authority=authority, ref=team_ref).values_list(
+            "name", flat=True
+        )[0]
+    return indicator_records_page(
         user=user,
-        kind=AccessKind.PAGE,
-        via=via,
-        record_type="indicator records",
-        child_refs=[row["child"] for row in rows if row["child"]],
-    )
-    return RecordsPage(
+        authority=authority,
         indicator=indicator,
+        records=records,
+        visible_children=visible,
+        allowed_teams=allowed,
         period=period,
-        team=names.get(team_ref) if team_ref else None,
+        team_label=team_label,
         part=part,
         breakdown=breakdown,
-        columns=list(indicator.columns),
-        rows=rows,
-        total=records.height,
-        hidden=everyone - records.height,
+        via=via,
         offset=offset,
+        limit=limit,
     )
 
 

@@ -373,16 +373,63 @@ def indicator_records_list(
         part=part,
         breakdown=breakdown,
     )
-    everyone = records.height
+    visible = None
     if allowed is not None:
-        visible_children = list(
+        visible = list(
             Child.objects.filter(authority=authority, team_id__in=scope.team_ids).values_list(
                 "ref", flat=True
             )
         )
+    return indicator_records_page(
+        user=user,
+        authority=authority,
+        indicator=indicator,
+        records=records,
+        visible_children=visible,
+        allowed_teams=allowed,
+        period=period,
+        team_label=team,
+        part=part,
+        breakdown=breakdown,
+        via=via,
+        offset=offset,
+        limit=limit,
+    )
+
+
+def indicator_records_page(
+    *,
+    user,
+    authority: Authority,
+    indicator: Indicator,
+    records: pl.DataFrame,
+    visible_children: "list[str] | pl.Series | None",
+    allowed_teams: set[str] | None,
+    period: Period,
+    team_label: str | None,
+    part: Part,
+    breakdown: str | None,
+    via: str,
+    offset: int,
+    limit: int,
+) -> RecordsPage:
+    """One page of an indicator's records, cut to what the user may see, and logged.
+
+    With `allowed_teams` (a team role), only the records of the children in
+    `visible_children` (those of the user's teams) and, for records not about a
+    child, of the allowed teams are kept; the rest are counted as hidden. Shared
+    by every drill-down (indicator_records_list, the filtered figures' records).
+    """
+    everyone = records.height
+    if allowed_teams is not None:
+        children = (
+            visible_children
+            if isinstance(visible_children, pl.Series)
+            else pl.Series(visible_children or [], dtype=pl.String)
+        )
         records = records.filter(
-            pl.col("child").is_in(visible_children)
-            | (pl.col("child").is_null() & pl.col("team").is_in(list(allowed)))
+            pl.col("child").is_in(children.implode())
+            | (pl.col("child").is_null() & pl.col("team").is_in(list(allowed_teams)))
         )
     page = records.slice(offset, limit)
     names = dict(Team.objects.filter(authority=authority).values_list("ref", "name"))
@@ -405,7 +452,7 @@ def indicator_records_list(
     return RecordsPage(
         indicator=indicator,
         period=period,
-        team=team,
+        team=team_label,
         part=part,
         breakdown=breakdown,
         columns=list(indicator.columns),

@@ -193,6 +193,25 @@ def _record_rejected(*, authority, outcomes, batch, user, operator, started) -> 
         outcome.run_id = run.pk
 
 
+def parsed_files_complete(
+    *, authority: Authority, parsed: dict[int, ParsedFile]
+) -> dict[int, list[Problem]]:
+    """Check what spans the files of one import and complete what needs all of them.
+
+    Each importer with a `batch_check` looks across the parsed files (e.g. a
+    reference from one file to a record in another, a team given by its name
+    among the teams held or arriving) and may complete their frames. Returns
+    the problems found, by the index of the file in `parsed`.
+    """
+    problems: dict[int, list[Problem]] = {}
+    for importer in importers():
+        check = getattr(importer, "batch_check", None)
+        if check is not None:
+            for index, found in check(authority=authority, parsed=parsed).items():
+                problems.setdefault(index, []).extend(found)
+    return problems
+
+
 def import_files(
     *,
     authority: Authority,
@@ -253,13 +272,8 @@ def import_files(
         parsed_files[index] = parsed
 
     if not result.problems:
-        # Importers may check what spans files (references between them) and
-        # complete what needs the whole import (e.g. a team given by its name).
-        for importer in importers():
-            check = getattr(importer, "batch_check", None)
-            if check is not None:
-                for index, found in check(authority=authority, parsed=parsed_files).items():
-                    result.files[index].problems.extend(found)
+        for index, found in parsed_files_complete(authority=authority, parsed=parsed_files).items():
+            result.files[index].problems.extend(found)
 
     if result.problems:
         if not dry_run:

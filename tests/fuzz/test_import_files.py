@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cpqa.ingest.base import importer_for, importers
+from cpqa.ingest.base import importer_for
 from cpqa.ingest.models import ImportRun
-from cpqa.ingest.services import import_files
+from cpqa.ingest.services import import_files, parsed_files_complete
 from cpqa.ingest.writers.local import local_write
 from cpqa.ingest.writers.ssd import ssd_write
 from cpqa.synthetic.generator import authority_generate
@@ -145,14 +145,8 @@ def test_a_mutated_table_imports_exactly_as_read_or_not_at_all(
         if parsed is not None and not parsed.problems:
             # What spans the import (names looked up among the records held) is
             # completed as import_files completes it.
-            for importer in importers():
-                check = getattr(importer, "batch_check", None)
-                if check is not None:
-                    parsed.problems.extend(
-                        problem
-                        for found in check(authority=authority, parsed={0: parsed}).values()
-                        for problem in found
-                    )
+            found = parsed_files_complete(authority=authority, parsed={0: parsed})
+            parsed.problems.extend(found.get(0, []))
         result = import_files(authority=authority, files=[(name, path)])
         if parsed is None:
             assert result.problems and not result.accepted
