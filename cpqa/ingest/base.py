@@ -68,6 +68,10 @@ class ParsedFile:
     # Partial frames (ref and some columns) that set columns of records held
     # already or arriving in this import: see casework.services.facts_load.
     updates: dict[str, pl.DataFrame] = field(default_factory=dict)
+    # The DfE code of the authority the file says it comes from (a CIN census's
+    # Header/Source/LEA), where the format carries one, and where it was read.
+    authority_code: str | None = None
+    authority_code_at: str = ""
 
 
 class Importer(Protocol):

@@ -39,6 +39,10 @@ CANNOT_REMOVE = (
 # no longer mentions one does not mean it no longer exists, so supersession
 # removes only the events (enquiries, conferences, plans, visits, ...).
 KEPT_ON_SUPERSESSION = frozenset({"child", "team", "professional"})
+OTHER_AUTHORITY = (
+    "the DfE code of this authority, {code} ({name}): the file says it comes from "
+    "another authority, and one authority's children must not be loaded into another's"
+)
 REJECTED_BECAUSE_OF_OTHERS = "Not imported, because another file of this import was rejected."
 # Problems kept with a rejected run in the history (all are shown at the time).
 PROBLEMS_KEPT = 1000
@@ -268,6 +272,16 @@ def import_files(
         outcome.rows_read = parsed.rows_read
         outcome.period_start, outcome.period_end = parsed.period_start, parsed.period_end
         outcome.problems.extend(parsed.problems)
+        if parsed.authority_code is not None and parsed.authority_code != authority.code:
+            outcome.problems.append(
+                Problem(
+                    name,
+                    parsed.authority_code_at,
+                    "the authority's code",
+                    parsed.authority_code,
+                    OTHER_AUTHORITY.format(code=authority.code, name=authority.name),
+                )
+            )
         outcome.notes.extend(parsed.notes)
         parsed_files[index] = parsed
 

@@ -19,7 +19,8 @@ from cpqa.ingest.base import importer_for
 from cpqa.ingest.formats import cin_census as cc
 from cpqa.ingest.formats.cin_census import CINCensusImporter, census_year
 from cpqa.ingest.models import ImportRun
-from cpqa.ingest.services import import_files
+from cpqa.ingest.services import OTHER_AUTHORITY, import_files
+from tests.core.factories import AuthorityFactory
 from tests.fuzzing import FUZZ, FUZZ_DATABASE
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "cin-census-samples"
@@ -36,7 +37,7 @@ HAND = """<?xml version="1.0" encoding="UTF-8"?>
     </CollectionDetails>
     <Source>
       <SourceLevel>L</SourceLevel>
-      <LEA>999</LEA>
+      <LEA>201</LEA>
     </Source>
   </Header>
   <Children>
@@ -254,7 +255,7 @@ def test_the_hand_worked_file_gives_these_frames(tmp_path):
     assert parsed.rows_read == 12
     assert parsed.notes == [
         "CIN census with reference date 31 March 2025 (census year 1 April 2024 to "
-        "31 March 2025), LEA 999: 2 children, 2 CIN episodes, 1 assessments, 1 CIN plans, "
+        "31 March 2025), LEA 201: 2 children, 2 CIN episodes, 1 assessments, 1 CIN plans, "
         "1 section 47 enquiries, 1 child protection plans, 4 conferences.",
         cc.NOTE_NOT_HELD.format(elements="UPN (1)"),
     ]
@@ -276,6 +277,47 @@ def test_the_hand_worked_file_loads_and_reads_back_the_same(authority, tmp_path)
 
 
 # The samples --------------------------------------------------------------------------
+
+SAMPLE_LEA = {
+    "CIN2rows.xml": "201",
+    "CIN_Census_2021.xml": "201",
+    "CIN_Census_2024.xml": "201",
+    "CIN_Census_2026.xml": "201",
+    "fake_CIN_data.xml": "975",
+}
+
+
+@pytest.fixture
+def authority(db):
+    """The authority the hand-worked census and most samples say they come from (LEA 201)."""
+    return AuthorityFactory(code="201", name="City of London")
+
+
+def test_every_sample_says_which_authority_it_comes_from():
+    assert {sample: parse(SAMPLES / sample).authority_code for sample in SAMPLE_LEA} == SAMPLE_LEA
+    assert {path.name for path in SAMPLES.glob("*.xml")} == set(SAMPLE_LEA)
+
+
+@pytest.mark.django_db
+def test_a_census_of_another_authority_is_rejected_and_changes_nothing(authority, tmp_path):
+    import_files(authority=authority, files=[("held.xml", SAMPLES / "CIN_Census_2024.xml")])
+    before = state()
+    other = write(tmp_path, HAND.replace("<LEA>201</LEA>", "<LEA>202</LEA>"), "camden.xml")
+    result = import_files(authority=authority, files=[("camden.xml", other)])
+    assert messages(result) == [
+        "camden.xml, /Message/Header/Source/LEA: the authority's code is '202'; expected "
+        + OTHER_AUTHORITY.format(code="201", name="City of London")
+    ]
+    assert state() == before
+
+
+@pytest.mark.django_db
+def test_a_census_that_names_no_authority_is_imported(authority, tmp_path):
+    text = HAND.replace("      <LEA>201</LEA>\n", "")
+    assert "<LEA>" not in text
+    result = import_files(authority=authority, files=[("census.xml", write(tmp_path, text))])
+    assert result.accepted, messages(result)
+    assert "LEA not given: 2 children" in result.files[0].notes[0]
 
 
 STRAY = cc.NOTE_STRAY_TEXT.format(
@@ -321,7 +363,9 @@ STRAY = cc.NOTE_STRAY_TEXT.format(
         ),
     ],
 )  # fmt: skip
-def test_each_sample_imports_with_these_records_and_notes(authority, sample, counts, notes):
+def test_each_sample_imports_with_these_records_and_notes(sample, counts, notes):
+    # Each sample says which authority it comes from (Header/Source/LEA).
+    authority = AuthorityFactory(code=SAMPLE_LEA[sample])
     result = import_files(authority=authority, files=[(sample, SAMPLES / sample)])
     assert result.accepted, messages(result)
     (outcome,) = result.files

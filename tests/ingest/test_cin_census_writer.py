@@ -15,6 +15,7 @@ from cpqa.ingest.formats.cin_census import census_year
 from cpqa.ingest.services import import_files
 from cpqa.ingest.writers.cin_census import cin_census_write
 from cpqa.synthetic.generator import authority_generate
+from tests.core.factories import AuthorityFactory
 from tests.ingest.test_cin_census import HAND_COLUMNS, HAND_FRAMES, parse
 
 D = date
@@ -53,6 +54,12 @@ OUTSIDE = {
         ("C1/s47/2022-01-11", "C1", "C1/cin/2022-01-10", D(2022, 1, 11), None, None, True),
     ],
 }
+
+
+@pytest.fixture
+def authority(db):
+    """The authority the files written here say they come from (la_code 999)."""
+    return AuthorityFactory(code="999")
 
 
 def test_a_census_holds_the_children_with_an_episode_open_in_the_year(tmp_path):

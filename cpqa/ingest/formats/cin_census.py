@@ -745,6 +745,8 @@ class _CensusReader:
             period_start=start,
             period_end=end,
             problems=self.problems,
+            authority_code=self.lea.strip() or None,
+            authority_code_at="/Message/Header/Source/LEA",
         )
         if self.problems:
             return parsed
