@@ -27,6 +27,11 @@ NOT_A_CHOICE = "{table}: row {row}, {column} = {value!r} is not one of {choices}
 TOO_LONG = "{table}: row {row}, {column} is longer than {max_length} characters."
 DUPLICATE_REF = "{table}: row {row}, ref {value!r} appears more than once."
 UNKNOWN_REFERENCE = "{table}: row {row}, {column} = {value!r} matches no {references}."
+CONFERENCE_KIND_CLASH = (
+    "conference: row {row}, ref {value!r} arrives as {arriving} conference but is held as "
+    "{held} one: initial and review conferences need identifiers of their own (are they "
+    "numbered from the same sequence in the source?)."
+)
 NO_SUCH_RECORD = "{table}: row {row}, ref {value!r} is not a record held, so it cannot be updated."
 
 # At most this many problems of one kind are reported per column.
@@ -381,6 +386,49 @@ def _update(*, authority: Authority, table: Table, frame: pl.DataFrame) -> LoadC
     return count
 
 
+def _review_or_not(column: str) -> pl.Expr:
+    return (
+        pl.when(pl.col(column) == "review").then(pl.lit("a review")).otherwise(pl.lit("an initial"))
+    )
+
+
+def _check_conference_kinds(
+    *, authority: Authority, frames: Mapping[str, pl.DataFrame]
+) -> list[str]:
+    """A conference held as a review must not come back as an initial one, nor the reverse.
+
+    The SSD gives initial conferences and reviews identifiers from two tables; where
+    a source numbers both from one sequence, one would silently replace the other.
+    """
+    frame = frames.get("conference")
+    if frame is None or "kind" not in frame.columns:
+        return []
+    held = rows_fetch(
+        sql="SELECT ref, kind FROM casework_conference WHERE authority_id = %s",
+        params=[authority.pk],
+        schema={"ref": pl.String, "_held": pl.String},
+    )
+    both = (
+        frame.select("ref", "kind")
+        .with_row_index("_row", offset=1)
+        .join(held, on="ref", how="inner")
+        .filter(
+            pl.col("kind").is_not_null()
+            & ((pl.col("kind") == "review") != (pl.col("_held") == "review"))
+        )
+        .head(PROBLEMS_PER_COLUMN)
+        .with_columns(
+            _review_or_not("kind").alias("_arriving"), _review_or_not("_held").alias("_held_as")
+        )
+    )
+    return [
+        CONFERENCE_KIND_CLASH.format(row=row, value=ref, arriving=arriving, held=held_as)
+        for row, ref, arriving, held_as in both.select(
+            "_row", "ref", "_arriving", "_held_as"
+        ).iter_rows()
+    ]
+
+
 def _check_updates_exist(
     *, authority: Authority, updates: Mapping[str, pl.DataFrame], frames: Mapping[str, pl.DataFrame]
 ) -> list[str]:
@@ -436,6 +484,7 @@ def facts_load(
     problems = _check_references(authority=authority, frames=conformed)
     problems += _check_references(authority=authority, frames=partials, arriving=conformed)
     problems += _check_updates_exist(authority=authority, updates=partials, frames=conformed)
+    problems += _check_conference_kinds(authority=authority, frames=conformed)
     if problems:
         raise FactLoadError(problems)
     result = LoadResult()

@@ -5,8 +5,9 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from cpqa.casework.models import Child, ProtectionPlan, Team
+from cpqa.casework.models import Child, Conference, ProtectionPlan, Team
 from cpqa.casework.services import (
+    CONFERENCE_KIND_CLASH,
     DUPLICATE_REF,
     MISSING_COLUMN,
     NOT_OF_TYPE,
@@ -248,3 +249,41 @@ def test_a_source_leaves_the_fields_it_does_not_carry_as_they_were(authority):
         },
     )
     assert Child.objects.get(ref="C1").date_of_death is None
+
+
+def _conferences(refs: list[str], kinds: list[str]) -> dict[str, pl.DataFrame]:
+    return {
+        "child": pl.DataFrame({"ref": ["C1"]}),
+        "conference": pl.DataFrame(
+            {
+                "ref": refs,
+                "child": ["C1"] * len(refs),
+                "kind": kinds,
+                "date_held": [dt.date(2025, 1, day + 1) for day in range(len(refs))],
+            }
+        ),
+    }
+
+
+def test_a_conference_held_as_a_review_cannot_come_back_as_an_initial_one(authority):
+    facts_load(authority=authority, frames=_conferences(["17", "18"], ["initial", "review"]))
+    before = list(Conference.objects.order_by("ref").values_list("ref", "kind"))
+    with pytest.raises(FactLoadError) as caught:
+        facts_load(
+            authority=authority,
+            frames=_conferences(["20", "17", "18"], ["review", "review", "initial"]),
+        )
+    assert caught.value.problems == [
+        CONFERENCE_KIND_CLASH.format(row=2, value="17", arriving="a review", held="an initial"),
+        CONFERENCE_KIND_CLASH.format(row=3, value="18", arriving="an initial", held="a review"),
+    ]
+    assert list(Conference.objects.order_by("ref").values_list("ref", "kind")) == before
+
+
+def test_a_conference_may_come_back_as_the_same_kind_or_initial_as_transfer_in(authority):
+    facts_load(authority=authority, frames=_conferences(["17", "18"], ["initial", "review"]))
+    facts_load(authority=authority, frames=_conferences(["17", "18"], ["transfer_in", "review"]))
+    assert list(Conference.objects.order_by("ref").values_list("ref", "kind")) == [
+        ("17", "transfer_in"),
+        ("18", "review"),
+    ]

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from cpqa.casework import models as m
+from cpqa.casework.services import CONFERENCE_KIND_CLASH
 from cpqa.ingest.base import HEAD_BYTES
 from cpqa.ingest.formats.ssd import SSD_MAPPINGS, SsdImporter, ssd_tables
 from cpqa.ingest.models import ImportRun
@@ -295,6 +296,16 @@ def test_a_reference_to_a_record_in_neither_the_import_nor_the_database(authorit
         "in this import or already held",
         "ssd_cp_visits.csv, row 3: cppv_cp_plan_id is 'CP9'; expected the identifier of a "
         "protection plan in this import or already held",
+    ]
+
+
+def test_a_review_with_the_id_of_an_initial_conference_is_refused(authority, dirs):
+    # A source numbering both tables from one sequence: the review would replace the
+    # initial conference without a word.
+    tables = replace("ssd_cp_reviews", 1, "cppr_cp_review_id", "IC1")
+    assert rejected(authority, dirs, tables) == [
+        "ssd_cp_reviews.csv: "
+        + CONFERENCE_KIND_CLASH.format(row=1, value="IC1", arriving="a review", held="an initial")
     ]
 
 

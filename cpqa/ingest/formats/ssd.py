@@ -20,6 +20,10 @@ guidance or relations contradict it:
   identifier, so when empty one is made from the child (or plan) and the date.
 - Columns cpqa needs to make a record (e.g. the child of an involvement) are
   required even where the SSD does not mark them so.
+- icpc_icpc_id and cppr_cp_review_id both become a conference's identifier (as
+  the local tables of attendance and publication refer to either). A review
+  whose identifier is held as an initial conference, or the reverse, is refused
+  (casework.services.CONFERENCE_KIND_CLASH) rather than let one replace the other.
 """
 
 import re
