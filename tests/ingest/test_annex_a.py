@@ -20,10 +20,11 @@ from cpqa.casework.models import (
     Visit,
 )
 from cpqa.casework.schema import fact_table
-from cpqa.casework.services import facts_conform
+from cpqa.casework.services import facts_conform, facts_load
 from cpqa.ingest.base import importer_for
 from cpqa.ingest.formats import annex_a
 from cpqa.ingest.formats.annex_a import (
+    DISABLED,
     AnnexAImporter,
     heading_match,
     heading_normalise,
@@ -357,6 +358,36 @@ def test_a_hand_built_workbook_loads_and_children_get_their_team(authority, tmp_
     assert teams == {"C1": "North Team", "C2": "South Team", "C3": "South Team"}
     icpc = Conference.objects.get(ref="C1/icpc/2025-01-20")
     assert (icpc.section47.ref, icpc.plan.ref) == ("C1/s47/2025-01-06", "C1/cpp/2025-01-20")
+
+
+def test_a_yes_or_an_unknown_disability_keeps_the_codes_another_source_gave(authority, tmp_path):
+    # e.g. a CIN census gave the specific codes; the workbook says C1 No, C2 Yes, C3 Unknown.
+    facts_load(
+        authority=authority,
+        frames={
+            "child": pl.DataFrame(
+                {"ref": ["C1", "C2", "C3"], "disabilities": ["HAND", "HAND,VIS", "LD"]}
+            )
+        },
+    )
+    path = write_workbook(tmp_path / "annex.xlsx", standard_sheets())
+    result = import_files(authority=authority, files=[("annex.xlsx", path)])
+    assert result.accepted, [str(p) for p in result.problems]
+    assert dict(Child.objects.values_list("ref", "disabilities")) == {
+        "C1": "NONE",  # the workbook says No: the latest word
+        "C2": "HAND,VIS",  # Yes: the specific codes stand
+        "C3": "LD",  # not known: what was held stands
+    }
+
+
+def test_a_yes_for_a_child_held_with_no_disability_gives_the_generic_code(authority, tmp_path):
+    facts_load(
+        authority=authority,
+        frames={"child": pl.DataFrame({"ref": ["C2"], "disabilities": ["NONE"]})},
+    )
+    path = write_workbook(tmp_path / "annex.xlsx", standard_sheets())
+    assert import_files(authority=authority, files=[("annex.xlsx", path)]).accepted
+    assert Child.objects.get(ref="C2").disabilities == DISABLED
 
 
 def test_a_stated_period_and_headings_below_a_title_are_read(tmp_path):

@@ -40,6 +40,7 @@ from pathlib import Path
 
 import polars as pl
 
+from cpqa.core.bulk import rows_fetch
 from cpqa.core.periods import add_months
 
 from ..base import ParsedFile, Problem, register_importer
@@ -861,6 +862,12 @@ def _rows_text(rows: Sequence[int]) -> str:
     return ("row " if len(rows) == 1 else "rows ") + shown + more
 
 
+# "Does the Child have a Disability": Yes is the CIN census's generic code (the
+# child is disabled under the Equality Act); No is NONE. Neither names a disability.
+DISABLED = "DDA"
+GENERIC_DISABILITY = ("", "NONE", DISABLED)
+
+
 @register_importer
 class AnnexAImporter:
     format = FORMAT
@@ -885,6 +892,51 @@ class AnnexAImporter:
 
     def parse(self, *, name: str, path: Path, region: str) -> ParsedFile:
         return _Parse(name=name, path=path).run()
+
+    def batch_check(self, *, authority, parsed) -> dict[int, list[Problem]]:
+        """Keep the disability codes another source gave a child (e.g. HAND,VIS from a
+        CIN census) where the workbook only says that the child has a disability, or
+        says nothing about it."""
+        mine = [one for one in parsed.values() if one.format == self.format]
+        if not any("child" in one.frames for one in mine):
+            return {}
+        specific = [
+            rows_fetch(
+                sql="SELECT ref, disabilities FROM casework_child WHERE authority_id = %s",
+                params=[authority.pk],
+                schema={"ref": pl.String, "_codes": pl.String},
+            )
+        ]
+        for one in parsed.values():
+            frame = one.frames.get("child")
+            if one.format != self.format and frame is not None and "disabilities" in frame.columns:
+                specific.append(frame.select("ref", pl.col("disabilities").alias("_codes")))
+        codes = (
+            pl.concat(specific)
+            .filter(pl.col("_codes").is_not_null() & (pl.col("_codes") != ""))
+            .unique(subset="ref", keep="last", maintain_order=True)
+        )
+        for one in mine:
+            frame = one.frames.get("child")
+            if frame is None:
+                continue
+            one.frames["child"] = (
+                frame.join(codes, on="ref", how="left", maintain_order="left")
+                .with_columns(
+                    pl.when(
+                        pl.col("disabilities").is_null()
+                        | (
+                            (pl.col("disabilities") == DISABLED)
+                            & ~pl.col("_codes").is_in(GENERIC_DISABILITY)
+                        )
+                    )
+                    .then(pl.col("_codes"))
+                    .otherwise(pl.col("disabilities"))
+                    .alias("disabilities")
+                )
+                .drop("_codes")
+            )
+        return {}
 
 
 class _Parse:
@@ -1293,7 +1345,7 @@ class _Parse:
             pl.col("sex").fill_null("U"),
             "ethnicity",
             pl.when(pl.col("disability"))
-            .then(pl.lit("DDA"))
+            .then(pl.lit(DISABLED))
             .when(pl.col("disability").not_())
             .then(pl.lit("NONE"))
             .alias("disabilities"),
