@@ -86,10 +86,12 @@ def indicators() -> tuple[Indicator, ...]:
 
 
 def indicator_get(indicator_id: str) -> Indicator:
-    registered = {indicator.id: indicator for indicator in indicators()}
+    """The indicator of this id (a dictionary look-up: the reports call it per cell)."""
+    from . import definitions  # noqa: F401  (registers them)
+
     try:
-        return registered[indicator_id]
+        return _REGISTRY[indicator_id]
     except KeyError:
         raise KeyError(
-            UNKNOWN_INDICATOR.format(id=indicator_id, choices=", ".join(registered))
+            UNKNOWN_INDICATOR.format(id=indicator_id, choices=", ".join(_REGISTRY))
         ) from None

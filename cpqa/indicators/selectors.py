@@ -10,6 +10,9 @@ roles that may see those children, and every view is written to the access log.
 """
 
 import hashlib
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -104,10 +107,14 @@ def indicator_context(*, authority: Authority, periods: list[Period]) -> Context
     )
 
 
-def _cache_key(*, authority: Authority, context: Context, parts: tuple) -> str:
-    version = (
+def _data_version(authority: Authority) -> tuple | None:
+    return (
         DataVersion.objects.filter(authority=authority).values_list("version", "changed_at").first()
     )
+
+
+def _cache_key(*, authority: Authority, context: Context, parts: tuple) -> str:
+    version = _data_version(authority)
     text = repr(
         (
             CACHE_VERSION,
@@ -120,6 +127,39 @@ def _cache_key(*, authority: Authority, context: Context, parts: tuple) -> str:
         )
     )
     return "cpqa-indicators-" + hashlib.sha256(text.encode()).hexdigest()
+
+
+_shared = threading.local()
+
+
+@contextmanager
+def facts_shared() -> Iterator[None]:
+    """Within the block, the canonical frames are read from the database once (for each
+    authority and data version) and shared by every indicator table computed in it.
+
+    A report, or warming the reports' caches, computes several tables (months,
+    quarters, a year, each cached on its own) and each read every fact again: most
+    of a table's cost. The frames are held only until the block ends, in this
+    thread only; a new data version (an import in between) reads them afresh.
+    """
+    if getattr(_shared, "frames", None) is not None:  # already sharing (nested)
+        yield
+        return
+    _shared.frames = {}
+    try:
+        yield
+    finally:
+        _shared.frames = None
+
+
+def _fact_frames(*, authority: Authority, tables: tuple[str, ...]) -> dict[str, pl.DataFrame]:
+    shared = getattr(_shared, "frames", None)
+    if shared is None:
+        return fact_frames(authority=authority, tables=tables)
+    key = (authority.pk, _data_version(authority), tables)
+    if key not in shared:
+        shared[key] = fact_frames(authority=authority, tables=tables)
+    return shared[key]
 
 
 def _tables(selected: list[Indicator]) -> tuple[str, ...]:
@@ -139,7 +179,7 @@ def indicator_table(*, authority: Authority, start: date, end: date, by: Groupin
     cache = _cache()
     table = cache.get(key)
     if table is None:
-        frames = fact_frames(authority=authority, tables=_tables(list(indicators())))
+        frames = _fact_frames(authority=authority, tables=_tables(list(indicators())))
         table = indicators_compute(frames, context)
         cache.set(key, table)
     return table

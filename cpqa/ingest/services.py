@@ -315,6 +315,11 @@ def import_files(
             result.findings = findings_refresh(authority=authority)
             if dry_run:
                 raise _RollBack
+        if result.changed and settings.CPQA_REPORTS_WARM:
+            # The reports' figures for the data just committed, before a reader asks.
+            from cpqa.reports.services import reports_warm_after_commit
+
+            reports_warm_after_commit(authority=authority)
     except _RollBack:
         pass
     except FactLoadError as exc:

@@ -18,6 +18,7 @@ an orange diamond, a change that is neither better nor worse a purple triangle.
 from __future__ import annotations
 
 import base64
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,6 +27,7 @@ from typing import Any
 
 import altair as alt
 import vl_convert
+from altair.vegalite.v6.schema.core import TopLevelSpec
 
 from .spc import (
     FUNNEL_BAND_LABELS,
@@ -132,28 +134,37 @@ class Chart:
         return f"data:image/svg+xml;base64,{encoded}"
 
 
+# What each chart is drawn with. Written into the specification as it is rendered,
+# rather than with Altair's configure_*() (each of which copies the whole chart,
+# its data included): the same specification, and so the same SVG, at less cost.
+CONFIG: dict[str, Any] = {
+    "font": FONT,
+    "view": {"stroke": None},
+    "axis": {"labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR, "labelFontSize": 12},
+    "title": {"color": TEXT_COLOUR, "fontSize": 16, "anchor": "start"},
+    "legend": {
+        "orient": "bottom",
+        "direction": "vertical",
+        "labelFontSize": 12,
+        "titleFontSize": 12,
+        "labelColor": TEXT_COLOUR,
+        "titleColor": TEXT_COLOUR,
+        "labelLimit": 400,
+    },
+}
+# Check each specification against the Vega-Lite schema as it is rendered. Off by
+# default: the check (jsonschema over Altair's copies) cost three times the
+# rendering itself; the tests switch it on for every kind of chart.
+VALIDATE = False
+
+
 def _render(chart: alt.TopLevelMixin) -> str:
-    spec = chart.to_dict()
+    spec = chart.to_dict(validate=False)
+    spec["config"] = copy.deepcopy(CONFIG)
+    if VALIDATE:
+        TopLevelSpec.validate(spec)
     major, minor = alt.SCHEMA_VERSION.lstrip("v").split(".")[:2]
     return vl_convert.vegalite_to_svg(spec, vl_version=f"{major}.{minor}")
-
-
-def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    return (
-        chart.configure(font=FONT)
-        .configure_view(stroke=None)
-        .configure_axis(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR, labelFontSize=12)
-        .configure_title(color=TEXT_COLOUR, fontSize=16, anchor="start")
-        .configure_legend(
-            orient="bottom",
-            direction="vertical",
-            labelFontSize=12,
-            titleFontSize=12,
-            labelColor=TEXT_COLOUR,
-            titleColor=TEXT_COLOUR,
-            labelLimit=400,
-        )
-    )
 
 
 def _period_value(period: object) -> tuple[str, bool]:
@@ -227,7 +238,7 @@ def spc_chart(
         x = alt.X("period:O", title="", sort=None, axis=alt.Axis(labelAngle=-40))
     y_scale = alt.Scale(zero=False)
     y = alt.Y("value:Q", title=y_title, axis=alt.Axis(format=axis_format), scale=y_scale)
-    base = alt.Chart(data)
+    base = alt.Chart()  # the layers drawn from the rows inherit them from the top level
     step = "step" if result.kind == ChartKind.P else "linear"
     layers = [
         base.mark_line(color=LINE_COLOUR, strokeWidth=1.5, invalid="break-paths-show-domains")
@@ -294,7 +305,7 @@ def spc_chart(
             description="description:N",
         )
     )
-    chart = alt.layer(*layers).properties(
+    chart = alt.layer(*layers, data=data).properties(
         width=WIDTH, height=HEIGHT, title=title, description=f"Chart: {title}"
     )
     present = [i for i, value in enumerate(result.values) if value is not None]
@@ -319,7 +330,7 @@ def spc_chart(
         reading=reading.sentence,
     )
     headers = ("Month", "Value", "Lower limit", "Mean", "Upper limit", "Variation")
-    return Chart(title, _render(_config(chart)), alt_text, headers, tuple(table))
+    return Chart(title, _render(chart), alt_text, headers, tuple(table))
 
 
 @dataclass(frozen=True)
@@ -349,16 +360,16 @@ def comparison_bar_chart(
     y = alt.Y("label:N", title="", sort=None, axis=alt.Axis(labelLimit=260))
     x = alt.X("shown:Q", title=x_title, axis=alt.Axis(format=AXIS_FORMATS[style]))
     bars_layer = (
-        alt.Chart(data)
+        alt.Chart()
         .mark_bar(height={"band": 0.7})
         .encode(x=x, y=y, color=alt.Color("colour:N", scale=None), description="description:N")
     )
     labels = (
-        alt.Chart(data)
+        alt.Chart()
         .mark_text(align="left", dx=4, color=TEXT_COLOUR, fontSize=12)
         .encode(x=x, y=y, text="text:N")
     )
-    chart = alt.layer(bars_layer, labels).properties(
+    chart = alt.layer(bars_layer, labels, data=data).properties(
         width=WIDTH - 120,
         height=max(60, 32 * len(rows)),
         title=title,
@@ -368,7 +379,7 @@ def comparison_bar_chart(
     table = tuple((bar.label, value_text(bar.value, style), bar.note) for bar in bars)
     return Chart(
         title,
-        _render(_config(chart)),
+        _render(chart),
         BAR_ALT.format(title=title, items=items),
         ("Area", "Value", "Note"),
         table,
@@ -415,7 +426,7 @@ def funnel_chart(
     bands = [band for band in FUNNEL_SHAPES if any(p.band == band for p in shown)]
     domain = [FUNNEL_BAND_LABELS[band] for band in bands]
     curve = result.curve().to_dicts()
-    lines = alt.Chart(alt.Data(values=curve))
+    lines = alt.Chart()  # the limits' curve, inherited from the top level
     x = alt.X("n:Q", title=x_title, axis=alt.Axis(format=",.0f"))
     y_axis = alt.Axis(format=AXIS_FORMATS[style])
     layers = [
@@ -468,7 +479,7 @@ def funnel_chart(
             x=x, y=alt.Y("p:Q"), text="name:N"
         )
     )
-    chart = alt.layer(*layers).properties(
+    chart = alt.layer(*layers, data=alt.Data(values=curve)).properties(
         width=WIDTH, height=HEIGHT, title=title, description=f"Chart: {title}"
     )
     outside = [
@@ -495,4 +506,4 @@ def funnel_chart(
         for point in result.points
     )
     headers = ("Team", "Number", "Cases", "Proportion", "95% limits", "99.8% limits", "Where")
-    return Chart(title, _render(_config(chart)), alt_text, headers, table)
+    return Chart(title, _render(chart), alt_text, headers, table)

@@ -71,6 +71,12 @@ class Table:
     workbook_only: bool = False
     block: str = "table"
 
+    @property
+    def figures_only(self) -> bool:
+        """Names in the first column and figures in each of at least two more (a table
+        of teams): printed with columns of equal width (templates/reports/_table.html)."""
+        return len(self.columns) > 2 and all(column.numeric for column in self.columns[1:])
+
     def __post_init__(self) -> None:
         if len(self.sheet) > 31:
             raise ValueError(f"sheet name {self.sheet!r} is longer than 31 characters")

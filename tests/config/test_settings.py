@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from cpqa.config.settings.base import BASE_DIR, database_from_url
+from cpqa.config.settings.base import BASE_DIR, database_from_url, env_bool
 
 STRONG_KEY = "k" * 10 + "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ"
 
@@ -73,3 +73,18 @@ def test_an_unknown_region_is_refused():
     )
     assert result.returncode != 0
     assert "CPQA_REGION must be one of england, wales" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [("", True), ("1", True), ("true", True), (" Yes ", True), ("0", False), ("off", False)],
+)
+def test_a_switch_reads_true_or_false_or_its_default(monkeypatch, raw, expected):
+    monkeypatch.setenv("CPQA_SWITCH", raw)
+    assert env_bool("CPQA_SWITCH", True) is expected
+
+
+def test_a_switch_that_is_neither_true_nor_false_is_refused(monkeypatch):
+    monkeypatch.setenv("CPQA_SWITCH", "sometimes")
+    with pytest.raises(ImproperlyConfigured, match="CPQA_SWITCH must be true or false"):
+        env_bool("CPQA_SWITCH", True)

@@ -1,5 +1,7 @@
 """The import service with a small importer of its own: all or nothing, history, supersession."""
 
+import importlib
+import json
 from pathlib import Path
 
 import polars as pl
@@ -13,6 +15,8 @@ from cpqa.ingest.models import ImportOutcome, ImportRun
 from cpqa.ingest.services import UNKNOWN_FORMAT, import_files
 
 pytestmark = pytest.mark.django_db
+# The command's module is called import, a keyword.
+WARMING = importlib.import_module("cpqa.ingest.management.commands.import").WARMING
 
 MAGIC = b"TEAMS-TEST\n"
 
@@ -188,3 +192,50 @@ def test_supersession_removes_events_but_never_children_teams_or_workers(authori
     import_files(authority=authority, files=[write(tmp_path, "v2.txt", "T1,North,C1")])
     # Team T2 and child C2 are no longer in the source, but stay: only events go.
     assert state() == ([("T1", "North"), ("T2", "South")], ["C1", "C2"])
+
+
+def _warmings(callbacks) -> int:
+    return sum("reports_warm_after_commit" in callback.__qualname__ for callback in callbacks)
+
+
+def test_an_import_that_changes_data_warms_the_reports_once_committed(
+    authority, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    settings.CPQA_REPORTS_WARM = True
+    file = write(tmp_path, "a.txt", "T1,North")
+    with django_capture_on_commit_callbacks() as changed:
+        import_files(authority=authority, files=[file])
+    with django_capture_on_commit_callbacks() as unchanged:
+        import_files(authority=authority, files=[file])
+    with django_capture_on_commit_callbacks() as dry:
+        import_files(
+            authority=authority, files=[write(tmp_path, "b.txt", "T2,South")], dry_run=True
+        )
+    with django_capture_on_commit_callbacks() as rejected:
+        import_files(authority=authority, files=[write(tmp_path, "c.txt", "T3,")])
+    assert [_warmings(c) for c in (changed, unchanged, dry, rejected)] == [1, 0, 0, 0]
+
+
+def test_the_warming_can_be_switched_off(
+    authority, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    settings.CPQA_REPORTS_WARM = False
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert import_files(
+            authority=authority, files=[write(tmp_path, "a.txt", "T1,North")]
+        ).changed
+    assert _warmings(callbacks) == 0
+
+
+def test_the_command_says_it_is_warming_the_reports_but_keeps_json_pure(
+    authority, tmp_path, capsys, settings, django_capture_on_commit_callbacks
+):
+    settings.CPQA_REPORTS_WARM = True
+    with django_capture_on_commit_callbacks():
+        call_command("import", str(write(tmp_path, "a.txt", "T1,North")[1]))
+    assert WARMING in capsys.readouterr().out
+    with django_capture_on_commit_callbacks():
+        call_command("import", str(write(tmp_path, "b.txt", "T2,South")[1]), "--format", "json")
+    printed = capsys.readouterr().out
+    assert WARMING not in printed
+    assert json.loads(printed)["files"][0]["name"] == "b.txt"

@@ -5,11 +5,13 @@ import io
 import re
 from datetime import date
 
+import jsonschema
 import pypdf
 import pytest
 import weasyprint
 from django.template.loader import render_to_string
 
+from cpqa.reports import charts
 from cpqa.reports.charts import (
     NO_CHART,
     NOT_AVAILABLE,
@@ -199,3 +201,34 @@ def test_weasyprint_prints_a_page_holding_a_chart(spike_chart):
     # the chart's own text (its title and line labels, drawn from the SVG) is in the PDF
     assert "Section 47 enquiries" in text
     assert "Upper limit" in text
+
+
+def every_kind_of_chart() -> list:
+    p_result = p_chart_calculate(
+        numerators=[8, 9, 7, 10, 9, 8], denominators=[10, 12, 10, 12, 11, 10], periods=months(6)
+    )
+    funnel = funnel_calculate(
+        units=[FunnelUnit("North", 40, 50), FunnelUnit("South", 30, 60)], centre=0.7
+    )
+    return [
+        spc_chart(result=xmr_calculate(values=SPIKE, periods=months(len(SPIKE))), title="X"),
+        spc_chart(result=p_result, title="P", polarity=Polarity.HIGHER_IS_BETTER, target=0.8),
+        funnel_chart(result=funnel, title="F", polarity=Polarity.HIGHER_IS_BETTER),
+        comparison_bar_chart(title="B", bars=[Bar("A", 1.0, highlight=True), Bar("E", None)]),
+    ]
+
+
+def test_every_kind_of_chart_is_a_valid_vega_lite_specification(monkeypatch):
+    # Drawing skips the schema check (it cost three times the drawing); here it is on.
+    monkeypatch.setattr(charts, "VALIDATE", True)
+    assert all(chart.drawn for chart in every_kind_of_chart())
+    monkeypatch.setitem(charts.CONFIG, "font", 12)  # not a font: the check must catch it
+    with pytest.raises(jsonschema.ValidationError):
+        every_kind_of_chart()
+
+
+def test_every_chart_is_drawn_with_the_configured_font_title_and_colours():
+    for chart in every_kind_of_chart():
+        assert f'font-family="{charts.FONT}"' in chart.svg
+        assert 'font-size="16px"' in chart.svg  # the title
+        assert f'fill="{charts.TEXT_COLOUR}"' in chart.svg

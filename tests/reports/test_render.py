@@ -7,6 +7,7 @@ import openpyxl
 import pypdf
 import pytest
 
+from cpqa.accounts.roles import Role
 from cpqa.indicators.suppression import FEWER_THAN_5
 from cpqa.reports.builders import report_for_operator
 from cpqa.reports.document import Cell, Column, Report, Section, Table
@@ -146,3 +147,34 @@ def test_the_html_file_carries_its_stylesheet(monthly):
     assert "Monthly management information" in html
     assert "<script" not in html
     assert "<style>" not in report_print_html(monthly, embed_css=False)
+
+
+def test_in_print_a_rating_shades_its_cell_and_follows_the_figure(monthly, client, make_user):
+    html = report_print_html(monthly, embed_css=False)
+    # The whole authority's initial conferences on time: 66.7%, red (one text, no tag box).
+    cell = '<td class="govuk-table__cell govuk-table__cell--numeric cpqa-rag cpqa-rag--red">'
+    assert f"{cell}66.7% Red</td>" in html
+    assert "cpqa-rag--green" in html and "govuk-tag" not in html
+    css = report_print_html(monthly)
+    assert ".cpqa-rag--red {" in css and ".cpqa-rag--amber {" in css
+    assert "66.7% Red" in " ".join(pdf_pages(report_pdf(monthly)))
+    # The page keeps GOV.UK's tags.
+    client.force_login(make_user(Role.SENIOR_MANAGER))
+    page = client.get("/reports/monthly/", {"period": "2025-09"}).content.decode()
+    assert '<strong class="govuk-tag govuk-tag--red">Red</strong>' in page
+    assert "cpqa-rag" not in page
+
+
+def test_in_print_tables_of_figures_have_columns_of_equal_width(monthly):
+    assert Table(
+        "T", "t", [Column("Team"), Column("A", "count"), Column("B", "percent")], []
+    ).figures_only
+    assert not Table("T", "t", [Column("Team"), Column("A", "count")], []).figures_only
+    assert not Table("T", "t", [Column("A"), Column("B", "count"), Column("C")], []).figures_only
+    html = report_print_html(monthly, embed_css=False)
+    assert (
+        '<table class="govuk-table cpqa-table--figures" id="table-conference-timescales">' in html
+    )
+    # The agencies' table has a column of reasons (text): its columns fit their content.
+    assert '<table class="govuk-table" id="table-attendance-by-agency">' in html
+    assert ".cpqa-table--figures {\n  table-layout: fixed;" in report_print_html(monthly)

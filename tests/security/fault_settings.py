@@ -15,3 +15,7 @@ if os.environ.get("CPQA_TEST_SQLITE_MAX_PAGES"):
     pages = int(os.environ["CPQA_TEST_SQLITE_MAX_PAGES"])
     options = DATABASES["default"]["OPTIONS"]
     options["init_command"] += f" PRAGMA max_page_count={pages};"
+
+# The fault tests time and kill `cpqa import` itself: no warming of the reports after
+# it (cpqa.reports.services), which would keep the process on after the import.
+CPQA_REPORTS_WARM = False

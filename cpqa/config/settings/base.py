@@ -21,6 +21,17 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false (1 or 0), not {raw!r}")
+
+
 def env_int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -251,6 +262,10 @@ OTP_TOTP_ISSUER = "cpqa"
 CPQA_RECOVERY_CODES = 10
 
 # Retention, in years (0 keeps for ever): see `cpqa retention` in docs/operations.md.
+# After each import that changes data, compute the reports' figures and charts in
+# a background thread, so that the first reader gets them from the cache
+# (cpqa.reports.services.reports_warm; docs/performance.md).
+CPQA_REPORTS_WARM = env_bool("CPQA_REPORTS_WARM", True)
 CPQA_RETAIN_CHILD_YEARS = env_int("CPQA_RETAIN_CHILD_YEARS", 6)
 CPQA_RETAIN_IMPORT_RUNS_YEARS = env_int("CPQA_RETAIN_IMPORT_RUNS_YEARS", 2)
 CPQA_RETAIN_ACCESS_LOG_YEARS = env_int("CPQA_RETAIN_ACCESS_LOG_YEARS", 7)

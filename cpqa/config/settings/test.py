@@ -12,3 +12,6 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "indicators": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ind"},
 }
+# Imports in tests do not start the background warming of the reports (a thread
+# outliving a test); tests/ingest and tests/reports turn it on where they test it.
+CPQA_REPORTS_WARM = False

@@ -11,7 +11,9 @@ from datetime import date
 
 from cpqa.accounts.models import AccessKind
 from cpqa.core.models import Authority
+from cpqa.indicators.selectors import facts_shared
 
+from ..collector import collector_paused
 from ..document import Report
 from ..periods import ReportPeriod, period_default, period_parse
 from ..selectors import ReportAccess, report_access, report_access_operator
@@ -31,7 +33,10 @@ BUILDERS: dict[str, Builder] = {
 
 
 def report_build(*, access: ReportAccess, period: ReportPeriod, today: date) -> Report:
-    return BUILDERS[access.spec.name](access=access, period=period, today=today)
+    # A report reads several indicator tables (months, quarters, a year): on a cold
+    # cache they share one read of the facts (and the collector does not walk them).
+    with collector_paused, facts_shared():
+        return BUILDERS[access.spec.name](access=access, period=period, today=today)
 
 
 def _period(text: str | None, access: ReportAccess, today: date) -> ReportPeriod:

@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cpqa.core.services import authority_current
@@ -12,6 +13,7 @@ from cpqa.ingest.services import ImportResult, import_files
 
 REJECTED = "Rejected: nothing was imported. {count} problem{s} to put right."
 NOTHING_CHANGED = "Nothing changed: every file was imported before."
+WARMING = "Preparing the reports' figures for their first readers (a few seconds)."
 DRY_RUN_OK = "Dry run: the files would import as shown. Nothing was changed."
 
 
@@ -66,6 +68,9 @@ class Command(BaseCommand):
         else:
             for line in result_lines(result):
                 self.stdout.write(line)
+        if format == "text" and result.changed and not dry_run and settings.CPQA_REPORTS_WARM:
+            # The thread started by the import keeps the command until it is done.
+            self.stdout.write(WARMING)
         if result.problems:
             raise CommandError(
                 REJECTED.format(
