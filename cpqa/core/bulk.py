@@ -33,6 +33,19 @@ def _copy(cursor, *, table: str, columns: str, frame: pl.DataFrame) -> None:
             copy.write(piece.write_csv(include_header=False))
 
 
+def _staged(cursor, *, table: str, names: str, frame: pl.DataFrame) -> str:
+    """COPY the frame into a new temporary table of `table`'s columns; return its name."""
+    quote = connection.ops.quote_name
+    staging = quote(f"cpqa_load_{table}")
+    cursor.execute(f"DROP TABLE IF EXISTS {staging}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {staging} AS "  # noqa: S608
+        f"SELECT {names} FROM {quote(table)} WITH NO DATA"
+    )
+    _copy(cursor, table=staging, columns=names, frame=frame)
+    return staging
+
+
 def rows_insert(*, table: str, frame: pl.DataFrame, conflict: str = "") -> None:
     """Insert the frame's rows into `table`, its columns named as the table's columns.
 
@@ -49,13 +62,7 @@ def rows_insert(*, table: str, frame: pl.DataFrame, conflict: str = "") -> None:
             if not conflict:
                 _copy(cursor, table=quote(table), columns=names, frame=frame)
                 return
-            staging = quote(f"cpqa_load_{table}")
-            cursor.execute(f"DROP TABLE IF EXISTS {staging}")
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {staging} AS "  # noqa: S608
-                f"SELECT {names} FROM {quote(table)} WITH NO DATA"
-            )
-            _copy(cursor, table=staging, columns=names, frame=frame)
+            staging = _staged(cursor, table=table, names=names, frame=frame)
             cursor.execute(
                 f"INSERT INTO {quote(table)} ({names}) SELECT {names} FROM {staging} {conflict}"  # noqa: S608
             )
@@ -81,14 +88,8 @@ def rows_update(*, table: str, frame: pl.DataFrame, key: str, where: str) -> Non
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            staging = quote(f"cpqa_update_{table}")
             names = ", ".join(quote(name) for name in frame.columns)
-            cursor.execute(f"DROP TABLE IF EXISTS {staging}")
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {staging} AS "  # noqa: S608
-                f"SELECT {names} FROM {quote(table)} WITH NO DATA"
-            )
-            _copy(cursor, table=staging, columns=names, frame=frame)
+            staging = _staged(cursor, table=table, names=names, frame=frame)
             assignments = ", ".join(f"{quote(name)} = s.{quote(name)}" for name in columns)
             cursor.execute(
                 f"UPDATE {quote(table)} AS t SET {assignments} FROM {staging} s "  # noqa: S608
